@@ -1,0 +1,2 @@
+global using Platform.Hosting;
+global using Platform.Hosting.ApplicationModel;
