@@ -40,3 +40,4 @@ builder.AddProject<Projects.Notification>("notification")
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();
+public partial class Program;

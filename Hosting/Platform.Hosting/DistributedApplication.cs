@@ -47,6 +47,8 @@ public sealed class DistributedApplication(IHost host) : IHost, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stopping first makes disposal end every child process, whether or not the caller stopped the app.
+        await host.StopAsync().ConfigureAwait(false);
         if (host is IAsyncDisposable asyncDisposable)
         {
             await asyncDisposable.DisposeAsync().ConfigureAwait(false);

@@ -76,6 +76,18 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
 
     public DistributedApplication Build()
     {
+        // Under the testing builder, the AppHost's Program stops here and hands its description to the test.
+        if (DistributedApplicationTestingHook.Current is { } hook)
+        {
+            hook(this);
+            throw new HostAbortedException("The testing builder took over the AppHost's builder.");
+        }
+
+        return BuildCore();
+    }
+
+    internal DistributedApplication BuildCore()
+    {
         var model = new DistributedApplicationModel(_resources);
         model.Validate();
         _host.Services.AddSingleton(model);
@@ -101,7 +113,7 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
 
     private static string FindAppHostDirectory()
     {
-        var fromMetadata = Assembly.GetEntryAssembly()?
+        var fromMetadata = (DistributedApplicationTestingHook.AppHostAssembly ?? Assembly.GetEntryAssembly())?
             .GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "AppHostProjectDirectory")?.Value;
         return fromMetadata is { Length: > 0 } && Directory.Exists(fromMetadata) ? fromMetadata : Directory.GetCurrentDirectory();

@@ -9,10 +9,11 @@ namespace Platform.Hosting.Orchestration;
 /// </summary>
 internal sealed class ProcessReaper : IDisposable
 {
+    // POSIX sh (dash): its kill takes no "--", so a negative PID (a process group) follows the signal directly.
     private const string Script = """
         exec >/dev/null 2>&1
         cat >/dev/null
-        [ -f "$1/process-groups" ] && while read -r group; do kill -KILL -- "-$group"; done < "$1/process-groups"
+        [ -f "$1/process-groups" ] && while read -r group; do kill -KILL "-$group"; done < "$1/process-groups"
         [ "$2" = "delete" ] && rm -rf "$1"
         exit 0
         """;

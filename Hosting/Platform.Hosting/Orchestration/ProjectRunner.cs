@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Platform.Hosting.ApplicationModel;
 
 namespace Platform.Hosting.Orchestration;
@@ -19,7 +18,7 @@ internal sealed class ProjectRunner(ProjectResource project, int replicaIndex, i
             throw new FileNotFoundException($"'{project.Metadata.TargetPath}' does not exist: build the AppHost (dotnet build) so its projects are built too.");
         }
 
-        var environment = await BuildEnvironmentAsync(cancellationToken).ConfigureAwait(false);
+        var environment = await ProjectEnvironment.BuildAsync(project, ReplicaIndex, Name, Context.ExecutionContext, Context.Configuration, cancellationToken).ConfigureAwait(false);
         await StartProcessAsync(new ProcessSpec(DotnetHost, [project.Metadata.TargetPath])
         {
             WorkingDirectory = Path.GetDirectoryName(project.Metadata.ProjectPath),
@@ -46,24 +45,6 @@ internal sealed class ProjectRunner(ProjectResource project, int replicaIndex, i
         {
             return HealthCheckOutcome.Unhealthy(ex.Message);
         }
-    }
-
-    internal async Task<Dictionary<string, string>> BuildEnvironmentAsync(CancellationToken cancellationToken)
-    {
-        var variables = await EnvironmentResolver.CollectAsync(project, Context.ExecutionContext, ReplicaIndex).ConfigureAwait(false);
-        var environment = await EnvironmentResolver.ResolveValuesAsync(variables, cancellationToken).ConfigureAwait(false);
-        var http = project.Annotations.OfType<EndpointAnnotation>().First(e => e.Name == ProjectResource.HttpEndpointName);
-        environment["ASPNETCORE_URLS"] = $"http://{LocalHost.Address}:{http.AllocatedPorts[ReplicaIndex]}";
-        environment.TryAdd("ASPNETCORE_ENVIRONMENT", Context.Configuration["ProjectEnvironment"] ?? "Development");
-        environment["OTEL_SERVICE_NAME"] = project.Name;
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={Name}";
-        if (Context.Configuration["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"] is { Length: > 0 } otlp)
-        {
-            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp;
-            environment.TryAdd("OTEL_EXPORTER_OTLP_PROTOCOL", Context.Configuration["DOTNET_DASHBOARD_OTLP_PROTOCOL"] ?? "http/protobuf");
-        }
-
-        return environment;
     }
 
     private async Task<HealthCheckOutcome> PortOpenAsync(CancellationToken cancellationToken)

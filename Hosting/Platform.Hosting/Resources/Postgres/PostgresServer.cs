@@ -55,7 +55,8 @@ internal sealed class PostgresServer(PostgresServerResource resource) : ILocalSe
     /// <summary>Creates a database once; safe to call again after a restart or on a persistent volume.</summary>
     public async Task CreateDatabaseAsync(string databaseName, CancellationToken cancellationToken)
     {
-        await using var connection = new NpgsqlConnection(await ConnectionStringAsync("postgres", cancellationToken).ConfigureAwait(false));
+        var builder = new NpgsqlConnectionStringBuilder(await ConnectionStringAsync("postgres", cancellationToken).ConfigureAwait(false)) { Pooling = false };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @name", connection);
         exists.Parameters.AddWithValue("name", databaseName);
