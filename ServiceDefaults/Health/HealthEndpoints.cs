@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+
 namespace Platform.ServiceDefaults.Health;
 
 public static class HealthEndpoints
@@ -13,6 +15,10 @@ public static class HealthEndpoints
     /// <summary>Configuration switch; the endpoints are mapped in every environment unless this is false.</summary>
     public const string EnabledKey = "HealthChecks:Enabled";
 
-    /// <summary>Paths whose requests are kept out of traces.</summary>
-    public static IReadOnlyCollection<string> Paths { get; } = [ReadinessPath, LivenessPath];
+    /// <summary>Whether a request is a health probe, whose span is kept out of traces.</summary>
+    public static bool IsProbe(PathString path) =>
+        path.Equals(ReadinessPath, StringComparison.OrdinalIgnoreCase)
+        || path.Equals(LivenessPath, StringComparison.OrdinalIgnoreCase)
+        || path.Equals(ReadinessPath + "/", StringComparison.OrdinalIgnoreCase)
+        || path.Equals(LivenessPath + "/", StringComparison.OrdinalIgnoreCase);
 }

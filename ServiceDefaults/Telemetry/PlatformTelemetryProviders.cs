@@ -4,7 +4,6 @@ using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
-using Platform.ServiceDefaults.Health;
 
 namespace Platform.ServiceDefaults.Telemetry;
 
@@ -65,9 +64,8 @@ public sealed class PlatformTelemetryProviders : IDisposable
         var builder = Sdk.CreateTracerProviderBuilder()
             .ConfigureServices(services => services.AddSingleton(configuration))
             .SetResourceBuilder(PlatformResource.CreateBuilder(applicationName))
-            .AddSource([.. PlatformTelemetry.ActivitySources])
-            // Wraps whatever the SDK picked: OTEL_TRACES_SAMPLER(_ARG) if set, else ParentBased(AlwaysOn).
-            .ConfigureSampler((_, chosen) => new HealthEndpointFilteringSampler(chosen, HealthEndpoints.Paths));
+            // No SetSampler: the SDK uses OTEL_TRACES_SAMPLER(_ARG) when set, else ParentBased(AlwaysOn).
+            .AddSource([.. PlatformTelemetry.ActivitySources]);
 
         foreach (var configurator in configurators)
         {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -47,6 +48,7 @@ public static class TelemetryServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configure);
         services.AddSingleton(new TracingConfigurator(configure));
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IStartupFilter, ServerSpanStartupFilter>());
         return services.AddPlatformTelemetryProviders();
     }
 

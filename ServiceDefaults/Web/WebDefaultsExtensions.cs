@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -18,6 +19,9 @@ public static class WebDefaultsExtensions
     public static IHostApplicationBuilder AddPlatformWebDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        // Without this the exception handler turns Kestrel's 400/413 (malformed or oversized body) into 500.
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
+            exception is Microsoft.AspNetCore.Http.BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
         builder.Services.ConfigureHttpJsonOptions(options => PlatformJson.Configure(options.SerializerOptions));
 
         // Kestrel's default is 30 MB; our APIs take small JSON documents, so a tighter bound limits abuse.

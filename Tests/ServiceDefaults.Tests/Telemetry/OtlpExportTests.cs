@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Logs;
+using Platform.ServiceDefaults.Telemetry;
+using Platform.ServiceDefaults.Tests.Support;
+
+namespace Platform.ServiceDefaults.Tests.Telemetry;
+
+[Collection(TelemetryCollection.Name)]
+public sealed class OtlpExportTests
+{
+    [Fact]
+    public async Task Traces_metrics_and_logs_reach_the_otlp_endpoint_with_the_configured_resource()
+    {
+        var run = Guid.NewGuid().ToString("N");
+        await using var receiver = await OtlpHttpReceiver.StartAsync();
+        await using var app = await LoopbackApp.StartAsync(
+            "order",
+            app => app.MapGet("/ping", (ILogger<OtlpExportTests> logger) =>
+            {
+                logger.LogInformation("Ping handled for run {Run}", run);
+                return "pong";
+            }),
+            new Dictionary<string, string?>
+            {
+                [OtlpSettings.EndpointKey] = receiver.Endpoint.ToString().TrimEnd('/'),
+                [OtlpSettings.ProtocolKey] = "http/protobuf",
+                [OtlpSettings.ServiceNameKey] = $"order-{run}",
+                [OtlpSettings.ResourceAttributesKey] = $"deployment.environment=test-{run}",
+            });
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+
+        (await client.GetAsync("/ping", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        // Make sure the request's span has ended (it ends just after the response) before flushing.
+        await app.App.StopAsync(TestContext.Current.CancellationToken);
+        Assert.True(app.Services.GetRequiredService<LoggerProvider>().ForceFlush(10_000));
+
+        var traces = receiver.Text("traces");
+        Assert.Contains($"order-{run}", traces);
+        Assert.Contains($"test-{run}", traces);
+        Assert.Contains("/ping", traces);
+        var metrics = receiver.Text("metrics");
+        Assert.Contains($"order-{run}", metrics);
+        Assert.Contains("http.server.request.duration", metrics);
+        var logs = receiver.Text("logs");
+        Assert.Contains($"order-{run}", logs);
+        Assert.Contains($"Ping handled for run {run}", logs);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Tests.Support;
+using Platform.ServiceDefaults.Web;
+
+namespace Platform.ServiceDefaults.Tests.Web;
+
+public sealed class WebDefaultsTests
+{
+    private enum PaymentState { Pending, Captured }
+
+    private sealed record Payment(string Id, PaymentState State, string? Note);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Request_bodies_are_limited_to_one_megabyte_by_default()
+    {
+        await using var app = await LoopbackApp.StartAsync("catalog", app => app.MapPost("/upload", async (HttpRequest request) =>
+        {
+            await request.Body.CopyToAsync(Stream.Null);
+            return Results.Ok();
+        }));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+
+        using var small = await client.PostAsync("/upload", new ByteArrayContent(new byte[1024]), Ct);
+        using var large = await client.PostAsync("/upload", new ByteArrayContent(new byte[2 * 1024 * 1024]), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, small.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Equal(1024 * 1024, app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxRequestBodySize);
+    }
+
+    [Fact]
+    public async Task Limits_and_shutdown_timeout_come_from_configuration()
+    {
+        await using var app = await LoopbackApp.StartAsync("catalog", _ => { }, new Dictionary<string, string?>
+        {
+            ["Kestrel:Limits:MaxRequestBodySize"] = "2048",
+            ["HostOptions:ShutdownTimeout"] = "00:00:05",
+        });
+
+        Assert.Equal(2048, app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits.MaxRequestBodySize);
+        Assert.Equal(TimeSpan.FromSeconds(5), app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+    }
+
+    [Fact]
+    public async Task Shutdown_waits_for_in_flight_requests()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await LoopbackApp.StartAsync("order", app => app.MapGet("/slow", async () =>
+        {
+            entered.SetResult();
+            await release.Task;
+            return "done";
+        }));
+        Assert.Equal(TimeSpan.FromSeconds(30), app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+
+        var inFlight = client.GetStringAsync("/slow", Ct);
+        await entered.Task.WaitAsync(Ct);
+        var stopping = app.App.StopAsync(Ct);
+        await Task.Delay(50, Ct);
+        Assert.False(stopping.IsCompleted);
+        release.SetResult();
+
+        Assert.Equal("done", await inFlight);
+        await stopping;
+    }
+
+    [Fact]
+    public async Task Unhandled_exceptions_and_bare_errors_become_problem_details()
+    {
+        await using var app = await LoopbackApp.StartAsync("order", app =>
+            app.MapGet("/boom", string () => throw new InvalidOperationException("kaboom")));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+
+        using var boom = await client.GetAsync("/boom", Ct);
+        using var missing = await client.GetAsync("/nowhere", Ct);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, boom.StatusCode);
+        Assert.Equal("application/problem+json", boom.Content.Headers.ContentType?.MediaType);
+        var problem = await boom.Content.ReadFromJsonAsync<JsonElement>(Ct);
+        Assert.Equal(500, problem.GetProperty("status").GetInt32());
+        Assert.DoesNotContain("kaboom", problem.ToString());
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal("application/problem+json", missing.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Apis_use_the_platform_json_options()
+    {
+        await using var app = await LoopbackApp.StartAsync("payment", app =>
+            app.MapGet("/payment", () => new Payment("p-1", PaymentState.Captured, null)));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+
+        var json = await client.GetStringAsync("/payment", Ct);
+
+        Assert.Equal("""{"id":"p-1","state":"captured"}""", json);
+        Assert.Equal(json, JsonSerializer.Serialize(new Payment("p-1", PaymentState.Captured, null), PlatformJson.Options));
+        Assert.Equal(PaymentState.Pending, JsonSerializer.Deserialize<Payment>("""{"ID":"p","state":"pending"}""", PlatformJson.Options)!.State);
+    }
+
+    [Fact]
+    public void Adding_the_defaults_twice_registers_them_once()
+    {
+        var builder = WebApplication.CreateBuilder();
+
+        builder.AddServiceDefaults();
+        builder.AddServiceDefaults();
+
+        using var services = builder.Services.BuildServiceProvider();
+        var checks = services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
+        Assert.Single(checks, c => c.Name == "self");
+    }
+}
