@@ -3,24 +3,36 @@ using System.Diagnostics.CodeAnalysis;
 namespace Platform.ServiceDefaults.ServiceDiscovery;
 
 /// <summary>
-/// Tells a logical service address ("http://catalog", "https+http://catalog") from a real one. A host is a service
-/// name when it is a single DNS label other than "localhost": IPs, "localhost" and dotted names go to DNS untouched.
+/// Tells a logical service address from a real one, and which configured endpoints it may use:
+/// "http://catalog" → the "http" endpoints; "https+http://catalog" → "https", else "http";
+/// "http://_grpc.catalog" → the endpoint named "grpc" (Aspire's syntax for a named endpoint).
+/// A host is a service name when it is a single DNS label other than "localhost": IPs, "localhost" and dotted
+/// names go to DNS untouched.
 /// </summary>
 internal static class LogicalServiceUri
 {
     public static bool TryParse(
-        Uri uri, [NotNullWhen(true)] out string? serviceName, out string[] schemesByPreference)
+        Uri uri, [NotNullWhen(true)] out string? serviceName, out string[] endpointNamesByPreference)
     {
-        // "https+http" lists schemes in order of preference.
-        schemesByPreference = uri.Scheme.Split('+', StringSplitOptions.RemoveEmptyEntries);
+        var schemes = uri.Scheme.Split('+', StringSplitOptions.RemoveEmptyEntries);
+        endpointNamesByPreference = schemes;
         serviceName = null;
-        if (!uri.IsAbsoluteUri || uri.HostNameType != UriHostNameType.Dns)
+        // A leading underscore is not valid DNS, so "_grpc.catalog" parses as a Basic host.
+        if (!uri.IsAbsoluteUri || uri.HostNameType is not (UriHostNameType.Dns or UriHostNameType.Basic))
         {
             return false;
         }
 
         var host = uri.IdnHost;
-        if (host.Contains('.') || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+        var dot = host.IndexOf('.', StringComparison.Ordinal);
+        if (host.StartsWith('_') && dot > 1 && dot == host.LastIndexOf('.') && dot < host.Length - 1)
+        {
+            endpointNamesByPreference = [host[1..dot]];
+            serviceName = host[(dot + 1)..];
+            return true;
+        }
+
+        if (dot >= 0 || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
         {
             return false;
         }

@@ -7,7 +7,8 @@ namespace Platform.ServiceDefaults.ServiceDiscovery;
 
 /// <summary>
 /// Resolves logical service addresses from configuration as Aspire's AppHost writes it:
-/// services:{name}:{scheme}:{index} = "http://localhost:5123" (environment variable services__catalog__http__0).
+/// services:{name}:{endpoint}:{index} = "http://localhost:5123" (environment variable services__catalog__http__0),
+/// where {endpoint} is the endpoint's name: "http"/"https" for the usual ones, so it reads as a scheme.
 /// Endpoints are cached per service and re-read when configuration reloads.
 /// </summary>
 public sealed class ServiceEndpointResolver : IDisposable
@@ -28,21 +29,21 @@ public sealed class ServiceEndpointResolver : IDisposable
     /// The address to send a request for <paramref name="requestUri"/> to: a real host passes through, a service
     /// name becomes the next of its endpoints.
     /// </summary>
-    /// <exception cref="InvalidOperationException">The service has no endpoint for any of the URI's schemes.</exception>
+    /// <exception cref="InvalidOperationException">The service has no endpoint the URI may use.</exception>
     public Uri Resolve(Uri requestUri)
     {
-        if (!LogicalServiceUri.TryParse(requestUri, out var serviceName, out var schemes))
+        if (!LogicalServiceUri.TryParse(requestUri, out var serviceName, out var endpointNames))
         {
             // "https+http://localhost:5000" is not a service name; keep the preferred scheme so the request is valid.
-            return schemes.Length > 1 ? WithScheme(requestUri, schemes[0]) : requestUri;
+            return endpointNames.Length > 1 ? WithScheme(requestUri, endpointNames[0]) : requestUri;
         }
 
-        var endpoint = _services.GetOrAdd(serviceName, Load).Next(schemes)
+        var endpoint = _services.GetOrAdd(serviceName, Load).Next(endpointNames)
             ?? throw new InvalidOperationException(
-                $"Cannot resolve service '{serviceName}' for '{requestUri}': no endpoint configured for scheme " +
-                $"{string.Join(" or ", schemes.Select(s => $"'{s}'"))}. Expected configuration key " +
-                $"'{SectionName}:{serviceName}:{schemes[0]}:0' (environment variable " +
-                $"'{SectionName}__{serviceName}__{schemes[0]}__0'), which the AppHost sets for a referenced service.");
+                $"Cannot resolve service '{serviceName}' for '{requestUri}': no endpoint configured for " +
+                $"{string.Join(" or ", endpointNames.Select(s => $"'{s}'"))}. Expected configuration key " +
+                $"'{SectionName}:{serviceName}:{endpointNames[0]}:0' (environment variable " +
+                $"'{SectionName}__{serviceName}__{endpointNames[0]}__0'), which the AppHost sets for a referenced service.");
 
         return Rewrite(requestUri, endpoint);
     }
@@ -51,24 +52,25 @@ public sealed class ServiceEndpointResolver : IDisposable
 
     private ServiceEndpoints Load(string serviceName)
     {
-        var byScheme = new Dictionary<string, Uri[]>(StringComparer.OrdinalIgnoreCase);
-        foreach (var schemeSection in _configuration.GetSection($"{SectionName}:{serviceName}").GetChildren())
+        var byName = new Dictionary<string, Uri[]>(StringComparer.OrdinalIgnoreCase);
+        foreach (var endpointSection in _configuration.GetSection($"{SectionName}:{serviceName}").GetChildren())
         {
-            byScheme[schemeSection.Key] = schemeSection.GetChildren()
+            byName[endpointSection.Key] = endpointSection.GetChildren()
                 .Where(entry => !string.IsNullOrWhiteSpace(entry.Value))
                 .OrderBy(entry => int.TryParse(entry.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i : int.MaxValue)
                 .ThenBy(entry => entry.Key, StringComparer.Ordinal)
-                .Select(entry => ParseEndpoint(entry, schemeSection.Key))
+                .Select(entry => ParseEndpoint(entry, endpointSection.Key))
                 .ToArray();
         }
 
-        return new ServiceEndpoints(byScheme);
+        return new ServiceEndpoints(byName);
     }
 
-    private static Uri ParseEndpoint(IConfigurationSection entry, string scheme)
+    private static Uri ParseEndpoint(IConfigurationSection entry, string endpointName)
     {
         var value = entry.Value!.Trim();
-        // "localhost:5123" is accepted as well as "http://localhost:5123".
+        // "localhost:5123" is accepted as well as "http://localhost:5123"; the endpoint's name gives the scheme.
+        var scheme = string.Equals(endpointName, Uri.UriSchemeHttps, StringComparison.OrdinalIgnoreCase) ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
         var candidate = value.Contains("://", StringComparison.Ordinal) ? value : $"{scheme}://{value}";
         if (Uri.TryCreate(candidate, UriKind.Absolute, out var endpoint) && !string.IsNullOrEmpty(endpoint.Host))
         {

@@ -80,6 +80,18 @@ public sealed class ServiceEndpointResolverTests
     }
 
     [Fact]
+    public void An_underscore_prefix_selects_a_named_endpoint()
+    {
+        using var resolver = Resolver(
+            ("services:catalog:http:0", "http://localhost:5001"),
+            ("services:catalog:admin:0", "http://localhost:5901"));
+
+        Assert.Equal("http://localhost:5901/stats", resolver.Resolve(new Uri("http://_admin.catalog/stats")).ToString());
+        var error = Assert.Throws<InvalidOperationException>(() => resolver.Resolve(new Uri("http://_grpc.catalog/")));
+        Assert.Contains("services:catalog:grpc:0", error.Message);
+    }
+
+    [Fact]
     public void An_unknown_service_fails_naming_the_configuration_key_it_expected()
     {
         using var resolver = Resolver(("services:catalog:http:0", "http://localhost:5001"));

@@ -14,10 +14,14 @@ public sealed class ServerSpanTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     /// <summary>Runs the requests, then stops the app: once stopped, every request's span has been exported.</summary>
-    private static async Task<List<Activity>> ServerSpansOf(Action<WebApplication> routes, params string[] paths)
+    private static Task<List<Activity>> ServerSpansOf(Action<WebApplication> routes, params string[] paths) =>
+        ServerSpansOf(routes, settings: null, paths);
+
+    private static async Task<List<Activity>> ServerSpansOf(
+        Action<WebApplication> routes, IReadOnlyDictionary<string, string?>? settings, params string[] paths)
     {
         var exporter = new RecordingExporter();
-        var app = await LoopbackApp.StartAsync("catalog", routes, configure: builder =>
+        var app = await LoopbackApp.StartAsync("catalog", routes, settings, configure: builder =>
             builder.Services.ConfigurePlatformTracing(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(exporter))));
         var port = app.BaseAddress.Port;
         await using (app)
@@ -82,5 +86,18 @@ public sealed class ServerSpanTests
         var span = Assert.Single(spans);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("503", span.GetTagItem("error.type"));
+    }
+
+    [Fact]
+    public async Task The_sampler_follows_OTEL_TRACES_SAMPLER_from_configuration()
+    {
+        var sampled = await ServerSpansOf(app => app.MapGet("/ping", () => "pong"), "/ping");
+        var notSampled = await ServerSpansOf(
+            app => app.MapGet("/ping", () => "pong"),
+            new Dictionary<string, string?> { ["OTEL_TRACES_SAMPLER"] = "always_off" },
+            "/ping");
+
+        Assert.Single(sampled);
+        Assert.Empty(notSampled);
     }
 }
