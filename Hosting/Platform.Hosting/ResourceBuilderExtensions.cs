@@ -58,7 +58,8 @@ public static class ResourceBuilderExtensions
             .WithAnnotation(new ResourceRelationshipAnnotation(resource, "Reference"))
             .WithAnnotation(new EnvironmentCallbackAnnotation(context =>
             {
-                context.EnvironmentVariables[key] = resource.ConnectionStringExpression;
+                // The resource itself: its value at run time, "{name.connectionString}" in the manifest.
+                context.EnvironmentVariables[key] = resource;
                 return Task.CompletedTask;
             }));
     }

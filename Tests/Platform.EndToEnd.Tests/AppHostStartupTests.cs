@@ -1,0 +1,85 @@
+using System.Net;
+
+namespace Platform.EndToEnd.Tests;
+
+[Collection(AppHostCollection.Name)]
+public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelper output)
+{
+    private static readonly string[] Services = ["catalog", "order", "payment", "notification"];
+
+    [Fact]
+    public void Every_resource_and_replica_is_running_and_healthy()
+    {
+        var snapshots = fixture.App.ResourceNotifications.Snapshots;
+        output.WriteLine($"All healthy after {fixture.StartupDuration.TotalSeconds:F1} s (from CreateAsync)");
+
+        Assert.Equal(
+            ["cache", "catalog-0", "catalog-1", "catalogdb", "messaging", "notification", "notificationdb", "order", "orderdb", "payment", "paymentdb", "postgres"],
+            snapshots.Select(s => s.Name).Order(StringComparer.Ordinal));
+        Assert.All(snapshots, s => Assert.True(s.IsHealthy, $"{s.Name} is {s.State}/{s.Health}: {s.HealthDescription}"));
+        Assert.All(snapshots.Where(s => s.ResourceType != "PostgresDatabase"), s => Assert.NotEmpty(s.ProcessIds));
+    }
+
+    [Fact]
+    public async Task Every_service_replica_answers_health_and_alive()
+    {
+        foreach (var service in Services)
+        {
+            var replicas = fixture.App.Model.Find(service).GetReplicaCount();
+            for (var replica = 0; replica < replicas; replica++)
+            {
+                using var client = fixture.App.CreateHttpClient(service, replica: replica);
+                using var health = await client.GetAsync("/health", TestContext.Current.CancellationToken);
+                using var alive = await client.GetAsync("/alive", TestContext.Current.CancellationToken);
+                Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+                Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Servers_listen_on_loopback_and_require_their_generated_passwords()
+    {
+        var redis = await fixture.App.GetConnectionStringAsync("cache", TestContext.Current.CancellationToken);
+        var endpoint = redis!.Split(',')[0];
+        Assert.StartsWith("127.0.0.1:", endpoint);
+
+        // Without AUTH, the server refuses commands.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync("127.0.0.1", int.Parse(endpoint.Split(':')[1]), TestContext.Current.CancellationToken);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync("PING\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        var buffer = new byte[256];
+        var read = await stream.ReadAsync(buffer, TestContext.Current.CancellationToken);
+        Assert.StartsWith("-NOAUTH", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+    }
+
+    [Fact]
+    public async Task A_server_can_be_stopped_and_started_while_the_rest_keep_running()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var before = fixture.App.ResourceNotifications.InstancesOf("cache").Single();
+
+        await fixture.App.StopResourceAsync("cache", ct);
+        var stopped = fixture.App.ResourceNotifications.InstancesOf("cache").Single();
+        Assert.Equal(KnownResourceStates.Exited, stopped.State);
+        Assert.All(before.ProcessIds, pid => Assert.False(ProcessProbe.IsAlive(pid), $"redis-server {pid} still runs"));
+        Assert.True(fixture.App.ResourceNotifications.InstancesOf("postgres").Single().IsHealthy);
+
+        await fixture.App.StartResourceAsync("cache", ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await fixture.App.WaitForResourceHealthyAsync("cache", timeout.Token);
+        var after = fixture.App.ResourceNotifications.InstancesOf("cache").Single();
+        Assert.Equal(before.Restarts + 1, after.Restarts);
+        Assert.Equal(before.Urls, after.Urls);
+        Assert.NotEqual(before.ProcessIds, after.ProcessIds);
+    }
+
+    [Fact]
+    public void Console_output_of_each_resource_is_captured()
+    {
+        var lines = fixture.App.GetResourceLogs("postgres");
+        Assert.Contains(lines, l => l.Text.Contains("database system is ready to accept connections", StringComparison.Ordinal));
+    }
+}

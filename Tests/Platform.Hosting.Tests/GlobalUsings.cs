@@ -1,0 +1,3 @@
+global using Platform.Hosting;
+global using Platform.Hosting.ApplicationModel;
+global using Xunit;
