@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test (unit and end-to-end against real servers) and ends with one line: N passed, N failed, N skipped.
+set -uo pipefail
+cd "$(dirname "$0")"
+scripts/setup.sh || exit 1
+
+results=TestResults
+rm -rf "$results"
+dotnet build Platform.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
+
+# One test assembly at a time: the end-to-end suites start real servers and the machine has two cores.
+dotnet test Platform.slnx --no-build -nologo -m:1 --logger "trx" --results-directory "$results" "$@"
+status=$?
+
+passed=0 failed=0 skipped=0
+shopt -s nullglob
+for trx in "$results"/*.trx; do
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  passed=$((passed + $(value passed)))
+  failed=$((failed + $(value failed) + $(value error) + $(value timeout) + $(value aborted)))
+  skipped=$((skipped + $(value notExecuted)))
+done
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  failed=1 # the runner failed without a test result to show for it (a crash, a build break)
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
