@@ -1,6 +1,9 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddRedisClient("cache");
+builder.AddNpgsqlDataSource("paymentdb");
+builder.AddRabbitMQClient("messaging");
 
 var app = builder.Build();
 

@@ -38,6 +38,23 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Every_service_checks_the_servers_it_references_by_their_own_protocols()
+    {
+        foreach (var service in Services)
+        {
+            using var client = fixture.App.CreateHttpClient(service);
+            var report = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/health", TestContext.Current.CancellationToken))!;
+            Assert.Equal("Healthy", (string?)report["status"]);
+            foreach (var check in new[] { "redis", "postgres", "rabbitmq" })
+            {
+                Assert.True((string?)report["entries"]?[check]?["status"] == "Healthy", $"{service}: {check} is not healthy: {report.ToJsonString()}");
+            }
+
+            Assert.Contains($"'{service}db'", (string?)report["entries"]!["postgres"]!["description"]);
+        }
+    }
+
+    [Fact]
     public async Task Servers_listen_on_loopback_and_require_their_generated_passwords()
     {
         var redis = await fixture.App.GetConnectionStringAsync("cache", TestContext.Current.CancellationToken);
@@ -66,6 +83,10 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
         Assert.All(before.ProcessIds, pid => Assert.False(ProcessProbe.IsAlive(pid), $"redis-server {pid} still runs"));
         Assert.True(fixture.App.ResourceNotifications.InstancesOf("postgres").Single().IsHealthy);
 
+        // The services notice: their readiness fails on the redis check, and the orchestrator sees it.
+        using var catalog = fixture.App.CreateHttpClient("catalog");
+        await WaitUntilAsync(async () => (await catalog.GetAsync("/health", ct)).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
+
         await fixture.App.StartResourceAsync("cache", ct);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(30));
@@ -74,6 +95,21 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
         Assert.Equal(before.Restarts + 1, after.Restarts);
         Assert.Equal(before.Urls, after.Urls);
         Assert.NotEqual(before.ProcessIds, after.ProcessIds);
+
+        // ...and recover by themselves once Redis is back: the client reconnects, readiness returns, nothing restarted.
+        await WaitUntilAsync(async () => (await catalog.GetAsync("/health", ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(30));
+        using var recovered = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await fixture.App.WaitForResourceHealthyAsync("catalog", recovered.Token);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
+            await Task.Delay(200);
+        }
     }
 
     [Fact]

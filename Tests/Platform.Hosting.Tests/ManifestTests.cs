@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using Platform.Hosting.Tests.Schemas;
 using Platform.Hosting.Publishing;
 using Platform.Hosting.Testing;
+using Platform.Hosting.Tests.Schemas;
 
 namespace Platform.Hosting.Tests;
 
