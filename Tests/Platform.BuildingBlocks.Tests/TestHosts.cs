@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Platform.BuildingBlocks.Tests;
+
+/// <summary>A DI container wired as a service would be (AddRedisClient + the building block), standing for one instance.</summary>
+public static class TestHosts
+{
+    public static IHost Create(RedisServer server, Action<IHostApplicationBuilder> configure)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = server.ConnectionString });
+        builder.AddRedisClient("redis", o =>
+        {
+            o.ReconnectMaxDelay = TimeSpan.FromMilliseconds(300);
+            o.CommandTimeout = TimeSpan.FromSeconds(2);
+        });
+        configure(builder);
+        return builder.Build();
+    }
+
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout, string because)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout}: {because}");
+            }
+
+            await Task.Delay(25);
+        }
+    }
+}
