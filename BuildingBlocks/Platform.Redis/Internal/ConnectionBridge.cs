@@ -211,6 +211,7 @@ internal sealed class ConnectionBridge
     public void OnConnectionFailed(PhysicalConnection physical, Exception? reason)
     {
         List<IMessage>? failFast = null;
+        RedisConnectionException lost;
         lock (_lock)
         {
             if (!ReferenceEquals(_physical, physical))
@@ -226,7 +227,7 @@ internal sealed class ConnectionBridge
             }
 
             _state = RedisConnectionState.Disconnected;
-            _lastError = new RedisConnectionException(
+            _lastError = lost = new RedisConnectionException(
                 EndPointName, $"The connection to {EndPointName} was lost: {physical.FailureReason}.", reason);
             if (!Options.BacklogWhileDisconnected)
             {
@@ -247,7 +248,7 @@ internal sealed class ConnectionBridge
         }
 
         _logger.LogWarning("Redis {Role} connection to {EndPoint} lost: {Reason}. Reconnecting.", Role, EndPointName, physical.FailureReason);
-        _multiplexer.RaiseConnectionFailed(this, _lastError!);
+        _multiplexer.RaiseConnectionFailed(this, lost);
         _ = ConnectLoopAsync();
     }
 

@@ -1,0 +1,235 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Platform.Redis.Tests;
+
+/// <summary>
+/// A real redis-server on a free loopback port with a random password, no persistence. Can be killed (SIGKILL),
+/// paused (SIGSTOP/SIGCONT) and restarted on the same port.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private static readonly string ServerPath = Environment.GetEnvironmentVariable("REDIS_SERVER_PATH") ?? "/usr/bin/redis-server";
+    private readonly string[] _extraArgs;
+    private Process? _process;
+
+    private RedisServer(int port, string password, string[] extraArgs, bool tls = false)
+    {
+        Tls = tls;
+        Port = port;
+        Password = password;
+        _extraArgs = extraArgs;
+    }
+
+    public int Port { get; }
+
+    /// <summary>True when the port speaks TLS only.</summary>
+    public bool Tls { get; }
+
+    public string Password { get; }
+
+    public string EndPoint => $"127.0.0.1:{Port}";
+
+    /// <summary>An Aspire-style connection string.</summary>
+    public string ConnectionString => $"{EndPoint},password={Password},abortConnect=false";
+
+    public int ProcessId => _process?.Id ?? 0;
+
+    public static async Task<RedisServer> StartAsync(string? password = null, params string[] extraArgs)
+    {
+        var server = Create(password, extraArgs);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>A server that accepts only TLS on <see cref="Port"/>, with the given PEM certificate and key.</summary>
+    public static async Task<RedisServer> StartTlsAsync(string certificatePath, string keyPath)
+    {
+        var plain = Create();
+        var server = new RedisServer(plain.Port, plain.Password, [
+            "--port", "0", "--tls-port", plain.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--tls-cert-file", certificatePath, "--tls-key-file", keyPath, "--tls-ca-cert-file", certificatePath,
+            "--tls-auth-clients", "no",
+        ], tls: true);
+        await server.StartProcessAsync();
+        return server;
+    }
+
+    /// <summary>A server with a port and password chosen but not started yet (<see cref="StartProcessAsync"/>).</summary>
+    public static RedisServer Create(string? password = null, params string[] extraArgs)
+    {
+        if (!File.Exists(ServerPath))
+        {
+            throw new InvalidOperationException(
+                $"{ServerPath} not found: the Redis tests need a local redis-server (apt-get install redis-server) or REDIS_SERVER_PATH.");
+        }
+
+        return new RedisServer(FreePort(), password ?? Guid.NewGuid().ToString("N"), extraArgs);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task StartProcessAsync()
+    {
+        var start = new ProcessStartInfo(ServerPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[]
+        {
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
+            "--requirepass", Password, "--save", "", "--appendonly", "no", "--enable-debug-command", "local",
+        }.Concat(_extraArgs))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            _process = Process.Start(start)!;
+            _process.OutputDataReceived += (_, _) => { };
+            _process.ErrorDataReceived += (_, _) => { };
+            _process.BeginOutputReadLine();
+            _process.BeginErrorReadLine();
+            if (await WaitForPingAsync(TimeSpan.FromSeconds(5)))
+            {
+                return;
+            }
+
+            // the port may still be held by the previous process' socket: retry
+            Kill();
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"redis-server did not start on port {Port}.");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<bool> WaitForPingAsync(TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process!.HasExited)
+            {
+                return false;
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, Port);
+                Stream stream = client.GetStream();
+                if (Tls)
+                {
+                    var ssl = new System.Net.Security.SslStream(stream, false, (_, _, _, _) => true);
+                    await ssl.AuthenticateAsClientAsync("localhost");
+                    stream = ssl;
+                }
+                var auth = $"*2\r\n$4\r\nAUTH\r\n${Encoding.UTF8.GetByteCount(Password)}\r\n{Password}\r\n*1\r\n$4\r\nPING\r\n";
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(auth));
+                var buffer = new byte[256];
+                var received = new StringBuilder();
+                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                while (!received.ToString().Contains("+PONG", StringComparison.Ordinal))
+                {
+                    int n = await stream.ReadAsync(buffer, cts.Token);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    received.Append(Encoding.UTF8.GetString(buffer, 0, n));
+                }
+
+                if (received.ToString().Contains("+PONG", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+            catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
+            {
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
+    }
+
+    /// <summary>SIGKILL: the server dies without closing anything gracefully.</summary>
+    public void Kill()
+    {
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            _process.WaitForExit(5000);
+        }
+    }
+
+    public Task RestartAsync() => StartProcessAsync();
+
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", $"-{signal} {_process!.Id}");
+        kill.WaitForExit();
+    }
+
+    public Task<RedisConnection> ConnectAsync(string? extra = null) =>
+        RedisConnection.ConnectAsync($"{EndPoint},password={Password}{(extra is null ? "" : "," + extra)}");
+
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Resume();
+        }
+        catch (Exception)
+        {
+            // not started or already gone
+        }
+
+        Kill();
+        _process?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>One server shared by the tests of a class that do not stop it.</summary>
+public sealed class RedisServerFixture : IAsyncLifetime
+{
+    public RedisServer Server { get; private set; } = null!;
+
+    public RedisConnection Connection { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Server = await RedisServer.StartAsync();
+        Connection = await Server.ConnectAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Connection.DisposeAsync();
+        await Server.DisposeAsync();
+    }
+
+    /// <summary>A key unique to the calling test.</summary>
+    public static string Key(string name) => $"{name}:{Guid.NewGuid():N}";
+}
