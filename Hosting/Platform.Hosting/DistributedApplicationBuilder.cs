@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Platform.Hosting.ApplicationModel;
+using Platform.Hosting.Dashboard;
 using Platform.Hosting.Orchestration;
 using Platform.Hosting.Publishing;
 
@@ -101,6 +102,12 @@ public sealed class DistributedApplicationBuilder : IDistributedApplicationBuild
         }
         else
         {
+            if (DashboardRegistration.IsEnabled(_host.Configuration))
+            {
+                // Before the orchestrator: the dashboard sets the OTLP endpoint it hands out, and starts first.
+                _host.Services.AddDashboard(_host.Configuration, _resources);
+            }
+
             _host.Services.AddSingleton(sp => new RunDirectory(ApplicationNameForPaths, AppHostDirectory));
             _host.Services.AddSingleton<ApplicationOrchestrator>();
             _host.Services.AddHostedService(sp => sp.GetRequiredService<ApplicationOrchestrator>());
