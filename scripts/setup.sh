@@ -7,6 +7,9 @@ packages=()
 [ -x /usr/bin/redis-server ] || packages+=(redis-server)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || packages+=(rabbitmq-server)
+# Headless Chromium and its driver for the dashboard's browser test (Tests/Platform.Dashboard.Tests).
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+[ -x /usr/bin/chromedriver ] || packages+=(chromium-driver)
 
 if [ ${#packages[@]} -gt 0 ]; then
   echo "setup: installing ${packages[*]}"

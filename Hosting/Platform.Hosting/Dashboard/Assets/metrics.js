@@ -33,7 +33,8 @@ async function refresh() {
   }
   if (!source.value) return;
   const instruments = await Dash.get(`/api/metrics/instruments?source=${encodeURIComponent(source.value)}`);
-  const list = instruments.map(i => `<li><a href="#" class="instrument${i.meter === chosen.meter && i.name === chosen.name ? ' active' : ''}"
+  // Instruments come ordered by meter; a heading before each meter's first one tells same-named instruments apart.
+  const list = instruments.map((i, n) => `${n === 0 || instruments[n - 1].meter !== i.meter ? `<li class="meter">${Dash.esc(i.meter)}</li>` : ''}<li><a href="#" class="instrument${i.meter === chosen.meter && i.name === chosen.name ? ' active' : ''}"
     data-meter="${Dash.esc(i.meter)}" data-name="${Dash.esc(i.name)}" title="${Dash.esc(i.description)}">${Dash.esc(i.name)}</a>
     <span class="muted">${Dash.esc(i.type)}</span></li>`).join('');
   const ul = document.getElementById('instruments');

@@ -1,0 +1,96 @@
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace Platform.Dashboard.Tests;
+
+/// <summary>Headless Debian Chromium driven by its chromedriver, with a fresh profile; saves screenshots to
+/// <c>TestResults/screenshots/</c> at the repository root.</summary>
+public sealed class Browser : IDisposable
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+    public const string ChromeDriverPath = "/usr/bin/chromedriver";
+
+    private readonly DirectoryInfo _profile = Directory.CreateTempSubdirectory("dashboard-chromium-");
+    private readonly ChromeDriver _driver;
+
+    public Browser()
+    {
+        var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriverPath)!, Path.GetFileName(ChromeDriverPath));
+        service.HideCommandPromptWindow = true;
+        service.SuppressInitialDiagnosticInformation = true;
+        var options = new ChromeOptions { BinaryLocation = ChromiumPath };
+        options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
+            "--window-size=1400,1000", $"--user-data-dir={_profile.FullName}");
+        _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    public static string ScreenshotDirectory { get; } = Path.Combine(FindRepositoryRoot(), "TestResults", "screenshots");
+
+    public IWebDriver Driver => _driver;
+
+    public void GoTo(string url) => _driver.Navigate().GoToUrl(url);
+
+    public IReadOnlyList<IWebElement> All(string css) => _driver.FindElements(By.CssSelector(css));
+
+    /// <summary>Polls until the condition holds; elements the page re-renders meanwhile just mean "not yet".</summary>
+    public void WaitUntil(Func<bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (true)
+        {
+            try
+            {
+                if (condition())
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is StaleElementReferenceException or NoSuchElementException)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                Screenshot("failure-" + string.Concat(what.Where(char.IsLetterOrDigit)));
+                throw new TimeoutException($"Waited {seconds} s for: {what}. Page: {_driver.Url}");
+            }
+
+            Thread.Sleep(200);
+        }
+    }
+
+    public string Screenshot(string name)
+    {
+        Directory.CreateDirectory(ScreenshotDirectory);
+        var path = Path.Combine(ScreenshotDirectory, $"{name}.png");
+        _driver.GetScreenshot().SaveAsFile(path);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        _driver.Quit();
+        _driver.Dispose();
+        try
+        {
+            _profile.Delete(recursive: true);
+        }
+        catch (IOException)
+        {
+            // Chromium may still be releasing its profile; a temp directory left behind is harmless.
+        }
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Platform.slnx")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return AppContext.BaseDirectory;
+    }
+}
