@@ -22,6 +22,13 @@ internal static class CacheScripts
         return 1
         """);
 
+    /// <summary>KEYS: entry, compute lock. ARGV: token, lock ttl ms. Returns {1 if the lock was taken else 0, value or nil}.</summary>
+    public static readonly LuaScript GetOrLock = new("""
+        local locked = 0
+        if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'PX', ARGV[2]) then locked = 1 end
+        return {locked, redis.call('GET', KEYS[1])}
+        """);
+
     /// <summary>KEYS: entry. ARGV: channel, message.</summary>
     public static readonly LuaScript Remove = new("""
         local removed = redis.call('DEL', KEYS[1])

@@ -133,8 +133,24 @@ public sealed partial class TwoLevelCache
         long waitStart = Stopwatch.GetTimestamp();
         while (true)
         {
+            // value and lock in one script: a value stored just before our lock attempt is seen, not recomputed
             string token = Guid.NewGuid().ToString("N");
-            if (await _redis.SetAsync(_lockPrefix + key, token, _options.ComputeLockTtl, When.NotExists).ConfigureAwait(false))
+            var reply = (await _redis.ScriptEvaluateAsync(
+                CacheScripts.GetOrLock, [_entryPrefix + key, _lockPrefix + key], [token, (long)_options.ComputeLockTtl.TotalMilliseconds]).ConfigureAwait(false)).AsArray();
+            bool locked = reply[0].AsInt64() == 1;
+            var remote = reply[1].IsNull ? null : Deserialize(key, reply[1].AsValue(), typeInfo);
+            if (remote is not null && remote.IsFresh(Now) && (!refresh || remote.Version != stale?.Version))
+            {
+                if (locked)
+                {
+                    await ReleaseComputeLockQuietlyAsync(key, token).ConfigureAwait(false);
+                }
+
+                CachingDiagnostics.Hits.Add(1, CachingDiagnostics.LevelL2);
+                return (null, remote);
+            }
+
+            if (locked)
             {
                 return (token, null);
             }
@@ -159,12 +175,6 @@ public sealed partial class TwoLevelCache
             }
 
             await Task.Delay(_options.ComputePollInterval, _disposing.Token).ConfigureAwait(false);
-            var remote = await ReadRemoteAsync(key, typeInfo).ConfigureAwait(false);
-            if (remote is not null && remote.IsFresh(Now))
-            {
-                CachingDiagnostics.Hits.Add(1, CachingDiagnostics.LevelL2);
-                return (null, remote);
-            }
         }
     }
 
@@ -223,11 +233,11 @@ public sealed partial class TwoLevelCache
     private async Task<CacheEntry?> ReadRemoteAsync<T>(string key, JsonTypeInfo<T> typeInfo)
     {
         var value = await _redis.GetAsync(_entryPrefix + key).ConfigureAwait(false);
-        if (value.IsNull)
-        {
-            return null;
-        }
+        return value.IsNull ? null : Deserialize(key, value, typeInfo);
+    }
 
+    private CacheEntry? Deserialize<T>(string key, RedisValue value, JsonTypeInfo<T> typeInfo)
+    {
         try
         {
             return CacheEntrySerializer.Deserialize(value.AsMemory().Span, typeInfo);

@@ -30,15 +30,17 @@ public sealed class CacheTests(RedisFixture redis) : IClassFixture<RedisFixture>
     public async Task Cold_key_with_1000_concurrent_callers_on_two_instances_runs_the_factory_once()
     {
         var prefix = RedisFixture.Unique("stampede");
-        using var hostA = NewInstance(prefix);
-        using var hostB = NewInstance(prefix);
+        // a generous Redis timeout: on a loaded CI box a timed-out GET would (correctly) fall back to a local compute
+        using var hostA = NewInstance(prefix, o => o.DistributedTimeout = TimeSpan.FromSeconds(3));
+        using var hostB = NewInstance(prefix, o => o.DistributedTimeout = TimeSpan.FromSeconds(3));
         var caches = new[] { Cache(hostA), Cache(hostB) };
+        await Task.WhenAll(caches[0].BackplaneReady, caches[1].BackplaneReady).WaitAsync(TimeSpan.FromSeconds(10));
         int calls = 0;
-        using var start = new ManualResetEventSlim();
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         var callers = Enumerable.Range(0, 1000).Select(i => Task.Run(async () =>
         {
-            start.Wait();
+            await start.Task;
             return await caches[i % 2].GetOrCreateAsync("product:1", async ct =>
             {
                 Interlocked.Increment(ref calls);
@@ -46,7 +48,7 @@ public sealed class CacheTests(RedisFixture redis) : IClassFixture<RedisFixture>
                 return new Product(1, "widget", 1);
             }, NoEarlyRefresh);
         })).ToArray();
-        start.Set();
+        start.SetResult();
         var results = await Task.WhenAll(callers);
 
         Assert.Equal(1, calls);

@@ -1,0 +1,26 @@
+namespace Platform.Locking;
+
+/// <summary>Options of <see cref="RedisDistributedLockProvider"/>.</summary>
+public sealed class DistributedLockOptions
+{
+    /// <summary>Prefix of the lock and fence keys. Default "lock".</summary>
+    public string KeyPrefix { get; set; } = "lock";
+
+    /// <summary>Lease taken on acquisition and on each renewal. Default 10 s.</summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Renew the lease every <see cref="Lease"/>/3 while held. Default true.</summary>
+    public bool AutoRenew { get; set; } = true;
+
+    /// <summary>Shortest pause between acquisition attempts while waiting. Default 5 ms.</summary>
+    public TimeSpan RetryDelayMin { get; set; } = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>Longest pause between acquisition attempts while waiting. Default 50 ms.</summary>
+    public TimeSpan RetryDelayMax { get; set; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Fraction of the lease after which the holder considers it lost if no renewal succeeded, leaving room for
+    /// clock-rate drift between this machine and Redis. Default 0.9.
+    /// </summary>
+    public double SafetyFactor { get; set; } = 0.9;
+}

@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.Locking;
+
+namespace Platform.BuildingBlocks.Tests;
+
+public sealed class LockTests(RedisFixture redis) : IClassFixture<RedisFixture>
+{
+    private IHost NewInstance(Action<DistributedLockOptions>? configure = null) =>
+        TestHosts.Create(redis.Server, b => b.AddDistributedLocks(configure));
+
+    private static IDistributedLockProvider Locks(IHost host) => host.Services.GetRequiredService<IDistributedLockProvider>();
+
+    [Fact]
+    public async Task Contending_tasks_on_two_instances_never_overlap_and_fences_grow()
+    {
+        using var hostA = NewInstance();
+        using var hostB = NewInstance();
+        var providers = new[] { Locks(hostA), Locks(hostB) };
+        var resource = RedisFixture.Unique("counter");
+        int counter = 0;
+        var fences = new List<long>();
+
+        var workers = Enumerable.Range(0, 16).Select(w => Task.Run(async () =>
+        {
+            for (int i = 0; i < 10; i++)
+            {
+                await using var handle = await providers[w % 2].AcquireAsync(resource, TimeSpan.FromSeconds(30));
+                int read = counter; // deliberately non-atomic read-modify-write
+                await Task.Yield();
+                await Task.Delay(1);
+                counter = read + 1;
+                fences.Add(handle.FencingToken); // safe: only the holder touches the list
+            }
+        })).ToArray();
+        await Task.WhenAll(workers);
+
+        Assert.Equal(160, counter);
+        Assert.Equal(160, fences.Count);
+        for (int i = 1; i < fences.Count; i++)
+        {
+            Assert.True(fences[i] > fences[i - 1], $"fence {fences[i]} after {fences[i - 1]}");
+        }
+    }
+
+    [Fact]
+    public async Task A_holder_frozen_past_its_lease_loses_it_and_cannot_release_the_next_owners_lock()
+    {
+        // no renewal stands for a holder whose process is frozen (GC pause, SIGSTOP) past its lease
+        using var frozenHost = NewInstance(o => o.AutoRenew = false);
+        using var otherHost = NewInstance();
+        var resource = RedisFixture.Unique("frozen");
+        var frozen = await Locks(frozenHost).AcquireAsync(resource, TimeSpan.Zero, lease: TimeSpan.FromMilliseconds(300));
+
+        await TestHosts.EventuallyAsync(() => Task.FromResult(frozen.LeaseLost.IsCancellationRequested), TimeSpan.FromSeconds(3), "LeaseLost should fire when the lease runs out");
+        await using var next = await Locks(otherHost).AcquireAsync(resource, TimeSpan.FromSeconds(5));
+        Assert.True(next.FencingToken > frozen.FencingToken);
+
+        await frozen.DisposeAsync(); // the stale holder "releases"
+
+        Assert.Null(await Locks(otherHost).TryAcquireAsync(resource, TimeSpan.Zero));
+        Assert.True(await next.ExtendAsync());
+        Assert.True(next.IsHeld);
+    }
+
+    [Fact]
+    public async Task Auto_renewal_keeps_the_lock_well_past_its_lease()
+    {
+        using var host = NewInstance();
+        var resource = RedisFixture.Unique("renewed");
+        await using var handle = await Locks(host).AcquireAsync(resource, TimeSpan.Zero, lease: TimeSpan.FromMilliseconds(600));
+
+        await Task.Delay(1500);
+
+        Assert.False(handle.LeaseLost.IsCancellationRequested);
+        Assert.Null(await Locks(host).TryAcquireAsync(resource, TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task LeaseLost_fires_when_renewal_finds_the_lock_taken_over()
+    {
+        using var host = NewInstance();
+        var resource = RedisFixture.Unique("takeover");
+        await using var handle = await Locks(host).AcquireAsync(resource, TimeSpan.Zero, lease: TimeSpan.FromMilliseconds(600));
+        await redis.Connection.SetAsync($"lock:{resource}", "someone-else", TimeSpan.FromSeconds(30));
+
+        await TestHosts.EventuallyAsync(() => Task.FromResult(handle.LeaseLost.IsCancellationRequested), TimeSpan.FromSeconds(3), "the renewal should notice the takeover");
+        Assert.False(handle.IsHeld);
+        Assert.Equal("someone-else", (await redis.Connection.GetAsync($"lock:{resource}")).ToString());
+    }
+
+    [Fact]
+    public async Task Acquisition_gives_up_after_its_wait_timeout()
+    {
+        using var host = NewInstance();
+        var resource = RedisFixture.Unique("busy");
+        await using var holder = await Locks(host).AcquireAsync(resource, TimeSpan.Zero);
+
+        var watch = Stopwatch.StartNew();
+        Assert.Null(await Locks(host).TryAcquireAsync(resource, TimeSpan.FromMilliseconds(300)));
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(3));
+        await Assert.ThrowsAsync<TimeoutException>(() => Locks(host).AcquireAsync(resource, TimeSpan.FromMilliseconds(50)));
+    }
+
+    [Fact]
+    public async Task A_released_lock_is_immediately_available_and_its_fence_is_exceeded()
+    {
+        using var host = NewInstance();
+        var resource = RedisFixture.Unique("release");
+        long first;
+        await using (var handle = await Locks(host).AcquireAsync(resource, TimeSpan.Zero))
+        {
+            first = handle.FencingToken;
+        }
+
+        await using var again = await Locks(host).AcquireAsync(resource, TimeSpan.Zero);
+        Assert.Equal(first + 1, again.FencingToken);
+    }
+}
