@@ -45,7 +45,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using (var catalog = fixture.App.CreateHttpClient("catalog"))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"/products/dashboard-browser-test");
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard-browser-test/no-such-route");
             request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
             using var response = await catalog.SendAsync(request, TestContext.Current.CancellationToken);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
@@ -60,7 +60,7 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         Assert.EndsWith($"/traces/{traceId}", browser.Driver.Url, StringComparison.Ordinal);
         browser.All(".span-row")[0].Click();
         browser.WaitUntil(() => browser.All(".span-details:not([hidden])").Count == 1, "span details open");
-        Assert.Contains("/products/dashboard-browser-test", browser.All(".span-details:not([hidden])")[0].Text, StringComparison.Ordinal);
+        Assert.Contains("/dashboard-browser-test/no-such-route", browser.All(".span-details:not([hidden])")[0].Text, StringComparison.Ordinal);
         browser.Screenshot("03-trace-waterfall");
 
         browser.GoTo($"{baseUrl}/structured");

@@ -3,6 +3,9 @@
 Dash.content.innerHTML = `<div class="toolbar"><label>Resource <select id="source"></select></label></div>
 <div class="metrics"><ul id="instruments"></ul><section id="chart-panel"><p class="muted">Choose an instrument.</p></section></div>`;
 const source = document.getElementById('source');
+// Series colours by position, so two lines of one chart never share a colour.
+const palette = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#0598bc', '#e16f24', '#6e7781'];
+const seriesColor = i => palette[i % palette.length];
 let chosen = { meter: Dash.query('meter'), name: Dash.query('name') };
 
 function chart(series, unit) {
@@ -15,7 +18,7 @@ function chart(series, unit) {
   const v0 = Math.min(0, ...values), v1 = Math.max(...values, v0 + 1e-9);
   const x = t => pad + (width - 2 * pad) * (t - t0) / (t1 - t0);
   const y = v => height - pad - (height - 2 * pad) * (v - v0) / (v1 - v0);
-  const lines = series.map((s, i) => `<polyline fill="none" stroke="${Dash.color(i + JSON.stringify(s.attributes))}" stroke-width="2"
+  const lines = series.map((s, i) => `<polyline fill="none" stroke="${seriesColor(i)}" stroke-width="2"
     points="${s.points.map(p => `${x(Date.parse(p.time)).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ')}"/>`).join('');
   return `<svg id="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}">
     <line x1="${pad}" y1="${height - pad}" x2="${width - pad}" y2="${height - pad}" class="axis"/><line x1="${pad}" y1="${pad}" x2="${pad}" y2="${height - pad}" class="axis"/>
@@ -46,7 +49,7 @@ async function refresh() {
   document.getElementById('chart-panel').innerHTML = `<h2>${Dash.esc(instrument.name)}</h2><p class="muted">${Dash.esc(instrument.meter)} · ${Dash.esc(instrument.type)}
     · ${Dash.esc(instrument.description)}</p>${chart(series, label)}
     <table class="attrs"><thead><tr><th>Attributes</th><th>Latest</th></tr></thead>${series.map((s, i) => `<tr>
-    <td><span class="swatch" style="background:${Dash.color(i + JSON.stringify(s.attributes))}"></span>${Dash.esc(s.attributes.map(a => `${a.key}=${a.value}`).join(', ') || '(none)')}</td>
+    <td><span class="swatch" style="background:${seriesColor(i)}"></span>${Dash.esc(s.attributes.map(a => `${a.key}=${a.value}`).join(', ') || '(none)')}</td>
     <td>${Dash.esc(s.points.length ? +s.points[s.points.length - 1].value.toPrecision(6) : '')}</td></tr>`).join('')}</table>`;
 }
 

@@ -145,21 +145,24 @@ internal sealed class OtlpIngestion(TraceStore traces, LogStore logs, MetricStor
     {
         var attributes = OtlpValues.Attributes(point.Attributes);
         var sum = point.HasSum ? point.Sum : 0;
-        double mean;
+        var count = point.Count;
         if (cumulative && metrics.LastPoint(source, meter, metric.Name, attributes) is { Count: { } previousCount, Sum: { } previousSum }
             && point.Count >= previousCount)
         {
             // Totals since start would flatten the chart; the mean of the last interval shows what changed.
-            var newCount = point.Count - previousCount;
-            mean = newCount == 0 ? 0 : (sum - previousSum) / newCount;
-        }
-        else
-        {
-            mean = point.Count == 0 ? 0 : sum / point.Count;
+            count = point.Count - previousCount;
+            sum -= previousSum;
         }
 
+        // An interval without measurements has no mean; drawing it as 0 would read as "instant".
+        if (count == 0)
+        {
+            return;
+        }
+
+        var mean = sum / count;
         metrics.Add(source, meter, metric.Name, metric.Description, metric.Unit, "histogram", attributes,
-            new MetricPoint(OtlpValues.Time(point.TimeUnixNano), mean, point.Count, sum));
+            new MetricPoint(OtlpValues.Time(point.TimeUnixNano), mean, point.Count, point.HasSum ? point.Sum : 0));
     }
 
     private static string KindName(Span.Types.SpanKind kind) => kind switch
