@@ -1,0 +1,36 @@
+using MassTransit;
+using Npgsql;
+
+namespace Platform.Messaging.Inbox;
+
+/// <summary>
+/// An idempotent consumer: the message id is inserted into <c>inbox_messages</c> in the same transaction as the
+/// effect, under a unique key, so a redelivered or republished message changes nothing the second time. A concurrent
+/// duplicate waits on the key until the first commits (then skips) or rolls back (then runs).
+/// </summary>
+public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource) : IConsumer<TMessage>
+    where TMessage : class
+{
+    public async Task Consume(ConsumeContext<TMessage> context)
+    {
+        var messageId = context.MessageId ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; the inbox cannot de-duplicate it.");
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
+        await using (var record = new NpgsqlCommand(
+            "INSERT INTO inbox_messages (message_id, consumer) VALUES (@id, @consumer) ON CONFLICT DO NOTHING", connection, transaction))
+        {
+            record.Parameters.AddWithValue("id", messageId);
+            record.Parameters.AddWithValue("consumer", GetType().FullName!);
+            if (await record.ExecuteNonQueryAsync(context.CancellationToken).ConfigureAwait(false) == 0)
+            {
+                return;
+            }
+        }
+
+        await HandleAsync(context, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies the message's effect inside <paramref name="transaction"/>; throw to have it retried.</summary>
+    protected abstract Task HandleAsync(ConsumeContext<TMessage> context, NpgsqlTransaction transaction);
+}

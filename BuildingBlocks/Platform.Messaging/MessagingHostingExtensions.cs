@@ -1,0 +1,60 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Messaging;
+using Platform.Messaging.Outbox;
+
+namespace Microsoft.Extensions.Hosting;
+
+public static class MessagingHostingExtensions
+{
+    /// <summary>
+    /// MassTransit over the RabbitMQ named by <c>ConnectionStrings:{connectionName}</c> (Aspire's amqp:// URI), with
+    /// publisher confirms, durable queues and persistent messages (MassTransit's defaults, kept), retries with
+    /// exponential backoff before a message goes to its <c>_error</c> queue, and W3C trace context carried in headers.
+    /// </summary>
+    public static IHostApplicationBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configure = null)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        var broker = BrokerAddress.Parse(connectionString, connectionName);
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetKebabCaseEndpointNameFormatter();
+            configure?.Invoke(bus);
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker.Host, broker.Port, "/", host =>
+                {
+                    host.Username(broker.UserName);
+                    host.Password(broker.Password);
+                    host.PublisherConfirmation = true;
+                    host.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
+                });
+                rabbit.UseMessageRetry(retry => retry.Exponential(5, TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(300)));
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        return builder;
+    }
+
+    /// <summary>The transactional outbox of this service's database: events written in the business transaction,
+    /// published after commit by <see cref="OutboxDispatcher"/>. Needs an <c>NpgsqlDataSource</c> and messaging.</summary>
+    public static IHostApplicationBuilder AddTransactionalOutbox(this IHostApplicationBuilder builder, Action<OutboxOptions>? configure = null)
+    {
+        builder.Services.AddOptions<OutboxOptions>().Configure(options => configure?.Invoke(options));
+        builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.AddSingleton<IOutbox, NpgsqlOutbox>();
+        builder.Services.AddHostedService<OutboxDispatcher>();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessagingSchemaInitializer>());
+        return builder;
+    }
+
+    /// <summary>Idempotent consumers: <see cref="Inbox.InboxConsumer{TMessage}"/> records each message id in the
+    /// service's database in the same transaction as its effect.</summary>
+    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder)
+    {
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessagingSchemaInitializer>());
+        return builder;
+    }
+}

@@ -1,0 +1,3 @@
+namespace Platform.Messaging.Tests.Events;
+
+public sealed record ThingHappened(string Name);

@@ -1,0 +1,92 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using Platform.Hosting;
+using Platform.Hosting.Testing;
+using Platform.Messaging.Inbox;
+using Platform.Messaging.Tests.Events;
+using Xunit;
+
+namespace Platform.Messaging.Tests;
+
+/// <summary>Real PostgreSQL and RabbitMQ started by our hosting layer, and one service host using both.</summary>
+public sealed class MessagingFixture : IAsyncLifetime
+{
+    private DistributedApplication? _servers;
+    private IHost? _service;
+
+    public DistributedApplication Servers => _servers!;
+
+    public IServiceProvider Services => _service!.Services;
+
+    public static ConcurrentDictionary<Guid, ReceivedEvent> Received { get; } = new();
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { ApplicationName = "messaging-tests", AppHostDirectory = AppContext.BaseDirectory });
+        builder.AddPostgres("postgres").AddDatabase("servicedb");
+        builder.AddRabbitMQ("messaging");
+        _servers = builder.Build();
+        await _servers.StartAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await Task.WhenAll(_servers.WaitForResourceHealthyAsync("servicedb", timeout.Token), _servers.WaitForResourceHealthyAsync("messaging", timeout.Token));
+
+        var service = Host.CreateApplicationBuilder();
+        service.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:servicedb"] = await _servers.GetConnectionStringAsync("servicedb"),
+            ["ConnectionStrings:messaging"] = await _servers.GetConnectionStringAsync("messaging"),
+        });
+        service.AddNpgsqlDataSource("servicedb");
+        service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());
+        service.AddTransactionalOutbox(options => options.PollInterval = TimeSpan.FromMilliseconds(500));
+        service.AddInbox();
+        _service = service.Build();
+        await using (var command = _service.Services.GetRequiredService<NpgsqlDataSource>()
+            .CreateCommand("CREATE TABLE IF NOT EXISTS effects (message_id uuid NOT NULL, name text NOT NULL)"))
+        {
+            await command.ExecuteNonQueryAsync();
+        }
+
+        await _service.StartAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.StopAsync();
+            _service.Dispose();
+        }
+
+        if (_servers is not null)
+        {
+            await _servers.DisposeAsync();
+        }
+    }
+
+    public sealed record ReceivedEvent(Guid MessageId, string Name, string? TraceId);
+
+    /// <summary>Records each effect in the database (inside the inbox transaction) and in memory.</summary>
+    public sealed class RecordingConsumer(NpgsqlDataSource dataSource) : InboxConsumer<ThingHappened>(dataSource)
+    {
+        protected override async Task HandleAsync(ConsumeContext<ThingHappened> context, NpgsqlTransaction transaction)
+        {
+            await using var command = new NpgsqlCommand("INSERT INTO effects (message_id, name) VALUES (@id, @name)", transaction.Connection, transaction);
+            command.Parameters.AddWithValue("id", context.MessageId!.Value);
+            command.Parameters.AddWithValue("name", context.Message.Name);
+            await command.ExecuteNonQueryAsync(context.CancellationToken);
+            Received[context.MessageId!.Value] = new ReceivedEvent(context.MessageId.Value, context.Message.Name, Activity.Current?.TraceId.ToString());
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class MessagingCollection : ICollectionFixture<MessagingFixture>
+{
+    public const string Name = "Messaging";
+}
