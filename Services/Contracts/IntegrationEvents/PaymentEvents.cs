@@ -1,0 +1,7 @@
+namespace Platform.Contracts.IntegrationEvents;
+
+/// <summary>Payment → order: the provider charged the buyer (exactly once per order).</summary>
+public sealed record PaymentSucceeded(Guid OrderId, string PaymentId, decimal Amount);
+
+/// <summary>Payment → order: the provider declined or kept failing; no money was taken.</summary>
+public sealed record PaymentFailed(Guid OrderId, string Reason);
