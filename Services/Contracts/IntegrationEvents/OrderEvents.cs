@@ -1,7 +1,7 @@
 namespace Platform.Contracts.IntegrationEvents;
 
 /// <summary>One line of an order, priced by the catalog when the order was placed.</summary>
-public sealed record OrderLine(long ProductId, int Quantity, decimal UnitPrice);
+public sealed record OrderLine(int ProductId, int Quantity, decimal UnitPrice);
 
 /// <summary>Order → catalog: reserve stock for every line, or none.</summary>
 public sealed record OrderSubmitted(Guid OrderId, string BuyerId, IReadOnlyList<OrderLine> Lines, decimal Total, DateTimeOffset SubmittedAt);
