@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.PaymentProvider;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.Configure<ProviderBehaviour>(builder.Configuration.GetSection(ProviderBehaviour.SectionName));
+builder.Services.AddSingleton<BehaviourSwitch>();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<ChargeLedger>();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapChargesApi();
+app.MapAdminApi();
+
+app.Run();
