@@ -1,12 +1,19 @@
+using Platform.Catalog.Apis;
+using Platform.Catalog.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("cache");
-builder.AddNpgsqlDataSource("catalogdb");
-builder.AddRabbitMQClient("messaging");
+builder.AddCatalogServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-app.Run();
+// schema and seed before the first request; replicas coordinate through an advisory lock
+await app.Services.GetRequiredService<CatalogMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
+
+app.MapOpenApi();
+app.MapCatalogApi();
+
+await app.RunAsync();

@@ -1,0 +1,138 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Redis;
+
+namespace Platform.Catalog.Apis;
+
+/// <summary>The catalog's read endpoints under <c>/api/catalog</c>; writes are in <see cref="CatalogWriteApi"/>.</summary>
+public static class CatalogApi
+{
+    public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/catalog").WithTags("Catalog");
+        api.MapGet("/items/{id}", GetItemAsync).WithName("GetItem");
+        api.MapGet("/items", ListItemsAsync).WithName("ListItems");
+        api.MapGet("/items/search", SearchItemsAsync).WithName("SearchItems");
+        api.MapGet("/items/by-ids", GetItemsByIdsAsync).WithName("GetItemsByIds");
+        api.MapGet("/bestsellers", GetBestsellersAsync).WithName("GetBestsellers");
+        api.MapCatalogWrites();
+        api.MapInventoryApi();
+        return app;
+    }
+
+    internal static async Task<IResult> GetItemAsync(string id, HttpContext http, CatalogReader reader, CancellationToken cancellationToken)
+    {
+        if (!HttpValidation.TryParseId(id, out var itemId))
+        {
+            return HttpValidation.Invalid("id", "id must be a positive integer.");
+        }
+
+        var (item, outcome) = await reader.GetItemAsync(itemId, cancellationToken);
+        http.Response.Headers["X-Cache"] = outcome.ToHeader();
+        if (item is null)
+        {
+            return NotFound(itemId);
+        }
+
+        http.Response.Headers.ETag = item.ETag;
+        return HttpValidation.MatchesAny(http.Request.Headers.IfNoneMatch, item.ETag)
+            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            : TypedResults.Ok(item);
+    }
+
+    internal static async Task<IResult> ListItemsAsync(
+        string? cursor, string? limit, string? categoryId, string? brandId, HttpContext http, CatalogReader reader, CancellationToken cancellationToken)
+    {
+        if (HttpValidation.TryParsePage(cursor, limit, out var afterId, out var pageSize) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var filter = ListingFilter.All;
+        var filterId = 0;
+        if (categoryId is not null && brandId is not null)
+        {
+            return HttpValidation.Invalid("categoryId", "Filter by categoryId or by brandId, not both.");
+        }
+
+        if (categoryId is not null)
+        {
+            if (!HttpValidation.TryParseId(categoryId, out filterId))
+            {
+                return HttpValidation.Invalid("categoryId", "categoryId must be a positive integer.");
+            }
+
+            filter = ListingFilter.Category;
+        }
+        else if (brandId is not null)
+        {
+            if (!HttpValidation.TryParseId(brandId, out filterId))
+            {
+                return HttpValidation.Invalid("brandId", "brandId must be a positive integer.");
+            }
+
+            filter = ListingFilter.Brand;
+        }
+
+        var (page, outcome) = await reader.GetPageAsync(filter, filterId, afterId, pageSize, cancellationToken);
+        http.Response.Headers["X-Cache"] = outcome.ToHeader();
+        return TypedResults.Ok(page);
+    }
+
+    internal static async Task<IResult> SearchItemsAsync(string? q, string? cursor, string? limit, CatalogRepository repository, CancellationToken cancellationToken)
+    {
+        var text = q?.Trim();
+        if (text is null || text.Length < 3 || text.Length > 100)
+        {
+            // shorter patterns have no trigram to use the index with
+            return HttpValidation.Invalid("q", "q is required: 3 to 100 characters.");
+        }
+
+        if (HttpValidation.TryParsePage(cursor, limit, out var afterId, out var pageSize) is { } invalid)
+        {
+            return invalid;
+        }
+
+        return TypedResults.Ok(await repository.SearchAsync(text, afterId, pageSize, cancellationToken));
+    }
+
+    internal static async Task<IResult> GetItemsByIdsAsync(string? ids, CatalogRepository repository, CancellationToken cancellationToken)
+    {
+        if (HttpValidation.TryParseIds(ids, out var itemIds) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var found = (await repository.GetManyAsync(itemIds, cancellationToken)).ToDictionary(i => i.Id);
+        // in the order asked for; unknown ids are left out
+        return TypedResults.Ok(itemIds.Where(found.ContainsKey).Select(id => found[id]).ToList());
+    }
+
+    internal static async Task<IResult> GetBestsellersAsync(
+        string? top, HttpContext http, BestsellerRanking ranking, CatalogRepository repository, ILogger<BestsellerRanking> logger, CancellationToken cancellationToken)
+    {
+        var count = 10;
+        if (!string.IsNullOrEmpty(top) && (!int.TryParse(top, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out count) || count is < 1 or > 100))
+        {
+            return HttpValidation.Invalid("top", "top must be an integer from 1 to 100.");
+        }
+
+        List<BestsellerEntry> entries;
+        try
+        {
+            entries = await ranking.TopAsync(count, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // the ranking lives in Redis only; without it the shop still works, with an empty ranking
+            logger.LogWarning("Bestseller ranking unavailable: {Message}", ex.Message);
+            http.Response.Headers["X-Degraded"] = "bestsellers-unavailable";
+            return TypedResults.Ok(new List<Bestseller>());
+        }
+
+        var items = (await repository.GetManyAsync([.. entries.Select(e => e.ItemId)], cancellationToken)).ToDictionary(i => i.Id);
+        return TypedResults.Ok(entries.Where(e => items.ContainsKey(e.ItemId)).Select(e => new Bestseller(items[e.ItemId], e.UnitsSold)).ToList());
+    }
+
+    internal static ProblemHttpResult NotFound(int id) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Item not found", detail: $"No catalog item has id {id}.");
+}

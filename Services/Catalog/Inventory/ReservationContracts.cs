@@ -1,0 +1,21 @@
+namespace Platform.Catalog.Inventory;
+
+public sealed record ReservationLine(int ItemId, int Quantity);
+
+/// <summary>Body of <c>POST /api/catalog/inventory/reservations</c>.</summary>
+public sealed record ReservationRequest(Guid OrderId, IReadOnlyList<ReservationLine>? Lines);
+
+public enum ReservationStatus
+{
+    /// <summary>Every line is reserved (now, or by an earlier call with the same order id).</summary>
+    Reserved,
+
+    /// <summary>Some line lacked stock or names an unknown item; nothing was reserved.</summary>
+    Rejected,
+
+    /// <summary>The order's reservation was released earlier; it is not reserved again.</summary>
+    AlreadyReleased,
+}
+
+/// <summary>Outcome of a reservation; <see cref="InsufficientItemIds"/> lists the lines that could not be served.</summary>
+public sealed record ReservationResult(Guid OrderId, ReservationStatus Status, IReadOnlyList<int> InsufficientItemIds);

@@ -1,0 +1,10 @@
+global using System.Net;
+global using System.Net.Http.Json;
+global using Platform.Catalog.Infrastructure;
+global using Platform.Catalog.Inventory;
+global using Platform.Catalog.Model;
+global using Platform.Hosting;
+global using Platform.Hosting.ApplicationModel;
+global using Platform.Hosting.Orchestration;
+global using Platform.Hosting.Testing;
+global using Xunit;

@@ -1,0 +1,149 @@
+using System.Net.Http.Headers;
+
+namespace Platform.Catalog.Tests;
+
+[Collection(CatalogCollection.Name)]
+public sealed class ReadApiTests(CatalogFixture fixture)
+{
+    [Fact]
+    public async Task Migrations_and_seed_ran_once_although_two_replicas_started_together()
+    {
+        Assert.Equal(100_000L, await fixture.ScalarAsync<long>("SELECT count(*) FROM catalog_items WHERE id <= 100000"));
+        Assert.Equal(4L, await fixture.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
+        Assert.Equal(CatalogSeed.Products().First().Name, await fixture.ScalarAsync<string>("SELECT name FROM catalog_items WHERE id = 1"));
+        var logs = fixture.Logs(0) + fixture.Logs(1);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(logs, "Applied catalog migration 3"));
+    }
+
+    [Fact]
+    public async Task An_item_is_a_miss_then_an_L1_hit_then_an_L2_hit_on_the_other_replica()
+    {
+        var id = TestData.FreshSeededId();
+        var first = await fixture.Replica0.GetAsync($"/api/catalog/items/{id}");
+        Assert.Equal("MISS", first.CacheHeader());
+        var item = await first.ItemAsync();
+        Assert.Equal(id, item.Id);
+        Assert.Equal("HIT-L1", (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).CacheHeader());
+        Assert.Equal("HIT-L2", (await fixture.Replica1.GetAsync($"/api/catalog/items/{id}")).CacheHeader());
+        Assert.Equal("HIT-L1", (await fixture.Replica1.GetAsync($"/api/catalog/items/{id}")).CacheHeader());
+    }
+
+    [Fact]
+    public async Task ETag_and_If_None_Match_answer_304()
+    {
+        var id = TestData.FreshSeededId();
+        var response = await fixture.Replica0.GetAsync($"/api/catalog/items/{id}");
+        var etag = response.Headers.ETag!;
+        Assert.Equal($"\"v{(await response.ItemAsync()).Version}\"", etag.Tag);
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, $"/api/catalog/items/{id}");
+        conditional.Headers.IfNoneMatch.Add(etag);
+        var notModified = await fixture.Replica0.SendAsync(conditional);
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Equal(etag, notModified.Headers.ETag);
+
+        using var other = new HttpRequestMessage(HttpMethod.Get, $"/api/catalog/items/{id}");
+        other.Headers.IfNoneMatch.Add(new EntityTagHeaderValue("\"v999999\""));
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Replica0.SendAsync(other)).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("/api/catalog/items/abc")]
+    [InlineData("/api/catalog/items/0")]
+    [InlineData("/api/catalog/items/-5")]
+    [InlineData("/api/catalog/items?limit=0")]
+    [InlineData("/api/catalog/items?limit=101")]
+    [InlineData("/api/catalog/items?limit=ten")]
+    [InlineData("/api/catalog/items?cursor=xyz")]
+    [InlineData("/api/catalog/items?categoryId=1&brandId=2")]
+    [InlineData("/api/catalog/items?categoryId=0")]
+    [InlineData("/api/catalog/items/search?q=ab")]
+    [InlineData("/api/catalog/items/search")]
+    [InlineData("/api/catalog/items/by-ids?ids=1,x")]
+    [InlineData("/api/catalog/items/by-ids")]
+    [InlineData("/api/catalog/bestsellers?top=0")]
+    [InlineData("/api/catalog/bestsellers?top=101")]
+    public async Task Bad_input_is_a_400_problem(string url)
+    {
+        var response = await fixture.Replica0.GetAsync(url);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task An_unknown_item_is_a_404_problem()
+    {
+        var response = await fixture.Replica0.GetAsync("/api/catalog/items/99999999");
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Keyset_pages_of_a_category_follow_each_other_without_gaps_or_repeats()
+    {
+        var seen = new List<CatalogItem>();
+        string? cursor = null;
+        for (var page = 0; page < 3; page++)
+        {
+            var response = await fixture.Replica0.GetFromJsonAsync<CatalogPage>($"/api/catalog/items?categoryId=4&limit=25&cursor={cursor}", CatalogAppFixture.Json);
+            Assert.Equal(25, response!.Items.Count);
+            seen.AddRange(response.Items);
+            cursor = response.NextCursor;
+            Assert.NotNull(cursor);
+        }
+
+        Assert.All(seen, i => Assert.Equal(4, i.CategoryId));
+        Assert.Equal(seen.Select(i => i.Id).Order(), seen.Select(i => i.Id));
+        Assert.Equal(75, seen.Select(i => i.Id).Distinct().Count());
+        var expected = CatalogSeed.Products().Where(p => p.CategoryId == 4).Take(75).Select(p => p.Id);
+        Assert.Equal(expected, seen.Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task Brand_listing_and_the_last_page_has_no_cursor()
+    {
+        var page = await fixture.Replica1.GetFromJsonAsync<CatalogPage>("/api/catalog/items?brandId=9&limit=5", CatalogAppFixture.Json);
+        Assert.All(page!.Items, i => Assert.Equal(9, i.BrandId));
+        var last = await fixture.Replica1.GetFromJsonAsync<CatalogPage>("/api/catalog/items?cursor=99990&limit=100", CatalogAppFixture.Json);
+        Assert.Null(last!.NextCursor);
+        Assert.Contains(last.Items, i => i.Id == 100_000);
+    }
+
+    [Fact]
+    public async Task Search_matches_names_case_insensitively_and_treats_wildcards_literally()
+    {
+        var page = await fixture.Replica0.GetFromJsonAsync<CatalogPage>("/api/catalog/items/search?q=kettle&limit=50", CatalogAppFixture.Json);
+        Assert.Equal(50, page!.Items.Count);
+        Assert.All(page.Items, i => Assert.Contains("Kettle", i.Name, StringComparison.Ordinal));
+        var wildcard = await fixture.Replica0.GetFromJsonAsync<CatalogPage>("/api/catalog/items/search?q=%25%25%25", CatalogAppFixture.Json);
+        Assert.Empty(wildcard!.Items);
+        var plan = await fixture.ExplainAsync("SELECT id FROM catalog_items WHERE name ILIKE '%Bamboo Kettle 12%'");
+        Assert.Contains("ix_catalog_items_name_trgm", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task By_ids_returns_known_items_in_the_order_asked()
+    {
+        var items = await fixture.Replica0.GetFromJsonAsync<List<CatalogItem>>("/api/catalog/items/by-ids?ids=5,3,99999999,5", CatalogAppFixture.Json);
+        Assert.Equal([5, 3], items!.Select(i => i.Id));
+        var tooMany = string.Join(',', Enumerable.Range(1, 101));
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Replica0.GetAsync($"/api/catalog/items/by-ids?ids={tooMany}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_OpenAPI_document_describes_the_api()
+    {
+        var document = await fixture.Replica0.GetStringAsync("/openapi/v1.json");
+        Assert.Contains("/api/catalog/items/{id}", document, StringComparison.Ordinal);
+        Assert.Contains("/api/catalog/inventory/reservations", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Warm_up_ran_after_start_and_logged_its_progress()
+    {
+        await TestData.UntilAsync(() => Task.FromResult(fixture.Logs(0).Contains("Cache warm-up done: 100 products", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "warm-up");
+        Assert.Contains("Cache warm-up: 100/100 products.", fixture.Logs(0), StringComparison.Ordinal);
+        // L1 copies may have aged out by now (30 s local freshness), Redis still has them
+        Assert.NotEqual("MISS", (await fixture.Replica0.GetAsync("/api/catalog/items/42")).CacheHeader());
+    }
+}

@@ -1,0 +1,123 @@
+namespace Platform.Catalog.Tests;
+
+[Collection(CatalogCollection.Name)]
+public sealed class WriteApiTests(CatalogFixture fixture)
+{
+    [Fact]
+    public async Task Create_answers_201_with_location_and_etag_and_is_readable_on_every_replica()
+    {
+        // read the next id first, so an "absent" entry is cached on both replicas before the create
+        var nextId = await fixture.ScalarAsync<long>("SELECT last_value + 1 FROM catalog_items_id_seq");
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Replica1.GetAsync($"/api/catalog/items/{nextId}")).StatusCode);
+
+        var response = await fixture.Replica0.PostAsJsonAsync("/api/catalog/items", new CatalogItemRequest("Fresh Oak Lamp", "new", 49.5m, 2, 5, 10), CatalogAppFixture.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = (await response.Content.ReadFromJsonAsync<CatalogItem>(CatalogAppFixture.Json))!;
+        Assert.Equal($"/api/catalog/items/{created.Id}", response.Headers.Location!.OriginalString);
+        Assert.Equal(created.ETag, response.Headers.ETag!.Tag);
+        foreach (var replica in new[] { fixture.Replica0, fixture.Replica1 })
+        {
+            Assert.Equal("Fresh Oak Lamp", (await (await replica.GetAsync($"/api/catalog/items/{created.Id}")).ItemAsync()).Name);
+        }
+    }
+
+    [Fact]
+    public async Task An_update_on_one_replica_is_seen_at_once_on_the_other_whose_L1_held_the_old_value()
+    {
+        var id = TestData.FreshSeededId();
+        var original = await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
+        await fixture.Replica1.GetAsync($"/api/catalog/items/{id}");
+        Assert.Equal("HIT-L1", (await fixture.Replica1.GetAsync($"/api/catalog/items/{id}")).CacheHeader());
+
+        for (var round = 1; round <= 5; round++)
+        {
+            var current = await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
+            var put = await fixture.Replica0.PutAsync(id, current.ToRequest(name: $"Renamed {round}", price: 10m + round), current.ETag);
+            var updated = await put.ItemAsync();
+            Assert.Equal(current.Version + 1, updated.Version);
+            Assert.Equal(updated.ETag, put.Headers.ETag!.Tag);
+
+            // no delay: the write returned only after every replica dropped its copy
+            var seen = await (await fixture.Replica1.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
+            Assert.Equal($"Renamed {round}", seen.Name);
+            Assert.Equal(updated.Version, seen.Version);
+        }
+
+        Assert.Equal(original.Version + 5, (await (await fixture.Replica1.GetAsync($"/api/catalog/items/{id}")).ItemAsync()).Version);
+    }
+
+    [Fact]
+    public async Task A_stale_version_gets_409_and_a_missing_one_428()
+    {
+        var id = TestData.FreshSeededId();
+        var item = await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Replica0.PutAsync(id, item.ToRequest(name: "First writer"), item.ETag)).StatusCode);
+
+        var stale = await fixture.Replica1.PutAsync(id, item.ToRequest(name: "Second writer"), item.ETag);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Equal($"\"v{item.Version + 1}\"", stale.Headers.ETag!.Tag);
+        var staleByBody = await fixture.Replica1.PutAsync(id, item.ToRequest(name: "Second writer", version: item.Version), ifMatch: null);
+        Assert.Equal(HttpStatusCode.Conflict, staleByBody.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionRequired, (await fixture.Replica1.PutAsync(id, item.ToRequest(), ifMatch: null)).StatusCode);
+
+        var byBody = await fixture.Replica1.PutAsync(id, item.ToRequest(name: "Body version", version: item.Version + 1), ifMatch: null);
+        Assert.Equal("Body version", (await byBody.ItemAsync()).Name);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Replica0.PutAsync(99_999_999, item.ToRequest(), "\"v1\"")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Invalid_bodies_are_400_problems()
+    {
+        var id = TestData.FreshSeededId();
+        var item = await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
+        CatalogItemRequest[] invalid =
+        [
+            item.ToRequest(name: " "),
+            item.ToRequest(price: -1m),
+            item.ToRequest(price: 1.999m),
+            item.ToRequest(stock: -1),
+            item.ToRequest() with { BrandId = 0 },
+            item.ToRequest() with { CategoryId = 9_999 },
+        ];
+        foreach (var body in invalid)
+        {
+            var response = await fixture.Replica0.PutAsync(id, body, item.ETag);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        using var malformed = new StringContent("{\"name\": ", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Replica0.PostAsync("/api/catalog/items", malformed)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await fixture.Replica0.PutAsync(id, item.ToRequest(), "\"not-ours\"")).StatusCode);
+        Assert.Equal(item.Version, (await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync()).Version);
+    }
+
+    [Fact]
+    public async Task Delete_honours_If_Match_and_evicts_every_replica()
+    {
+        var item = await fixture.Replica0.CreateAsync("Doomed Steel Mug", stock: 3);
+        await fixture.Replica1.GetAsync($"/api/catalog/items/{item.Id}");
+        using (var stale = new HttpRequestMessage(HttpMethod.Delete, $"/api/catalog/items/{item.Id}"))
+        {
+            stale.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"v{item.Version + 3}\""));
+            Assert.Equal(HttpStatusCode.Conflict, (await fixture.Replica0.SendAsync(stale)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await fixture.Replica0.DeleteAsync($"/api/catalog/items/{item.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Replica1.GetAsync($"/api/catalog/items/{item.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await fixture.Replica0.DeleteAsync($"/api/catalog/items/{item.Id}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_cached_listing_page_shows_a_rename_at_once_through_tag_invalidation()
+    {
+        var first = await fixture.Replica1.GetFromJsonAsync<CatalogPage>("/api/catalog/items?brandId=13&limit=10", CatalogAppFixture.Json);
+        Assert.Equal("HIT-L1", (await fixture.Replica1.GetAsync("/api/catalog/items?brandId=13&limit=10")).CacheHeader());
+        var target = first!.Items[3];
+        var put = await fixture.Replica0.PutAsync(target.Id, target.ToRequest(name: "Relisted Item"), target.ETag);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        var after = await fixture.Replica1.GetFromJsonAsync<CatalogPage>("/api/catalog/items?brandId=13&limit=10", CatalogAppFixture.Json);
+        Assert.Equal("Relisted Item", after!.Items.Single(i => i.Id == target.Id).Name);
+    }
+}
