@@ -26,10 +26,14 @@ builder.AddProject<Projects.Order>("order")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
+var paymentProvider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
+    .WithHttpHealthCheck("/health");
+
 builder.AddProject<Projects.Payment>("payment")
     .WithReference(cache).WaitFor(cache)
     .WithReference(paymentDb).WaitFor(paymentDb)
     .WithReference(messaging).WaitFor(messaging)
+    .WithReference(paymentProvider).WaitFor(paymentProvider)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Notification>("notification")
