@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using Platform.Contracts.IntegrationEvents;
+using Platform.Order.Infrastructure;
+using Platform.Order.Model;
+
+namespace Platform.Order.Apis;
+
+public static class OrdersApi
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private const int MaxLines = 50;
+    private const int MaxQuantity = 100;
+
+    public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/orders").WithTags("Orders");
+        api.MapPost("/", PlaceOrderAsync).WithName("PlaceOrder");
+        api.MapGet("/{id}", GetOrderAsync).WithName("GetOrder");
+        api.MapGet("/", ListOrdersAsync).WithName("ListOrders");
+        return app;
+    }
+
+    internal static async Task<IResult> PlaceOrderAsync(PlaceOrderRequest? request, HttpContext http, OrderRepository orders, CatalogClient catalog, CancellationToken cancellationToken)
+    {
+        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (key.Length is 0 or > 128)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Idempotency-Key required",
+                detail: "POST /api/orders needs an Idempotency-Key header (1-128 characters), the same for every retry of one purchase.");
+        }
+
+        if (Validate(request) is { Count: > 0 } errors)
+        {
+            return Results.ValidationProblem(errors);
+        }
+
+        var lines = request!.Lines!;
+        var prices = await catalog.GetPricesAsync([.. lines.Select(l => l.ProductId)], cancellationToken);
+        var unknown = lines.Where(l => !prices.ContainsKey(l.ProductId)).Select(l => l.ProductId).ToList();
+        if (unknown.Count > 0)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["lines"] = [$"Unknown products: {string.Join(", ", unknown)}."] });
+        }
+
+        var priced = lines.Select(l => new OrderLine(l.ProductId, l.Quantity, prices[l.ProductId].Price)).ToList();
+        var (outcome, orderId) = await orders.PlaceAsync(request.BuyerId!, key, Hash(request), priced, cancellationToken);
+        return outcome switch
+        {
+            PlaceOrderOutcome.KeyReusedWithDifferentRequest => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "Idempotency-Key reused", detail: "This Idempotency-Key was used for a different order; use a new key for a new purchase."),
+            PlaceOrderOutcome.Replayed => Replayed(http, orderId, await orders.GetAsync(orderId, cancellationToken)),
+            _ => Results.Created($"/api/orders/{orderId}", await orders.GetAsync(orderId, cancellationToken)),
+        };
+    }
+
+    internal static async Task<IResult> GetOrderAsync(string id, OrderRepository orders, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(id, out var orderId))
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be a GUID."] });
+        }
+
+        return await orders.GetAsync(orderId, cancellationToken) is { } order
+            ? Results.Ok(order)
+            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"No order {orderId}.");
+    }
+
+    internal static async Task<IResult> ListOrdersAsync(string? buyer, int? limit, OrderRepository orders, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(buyer) || buyer.Length > 64)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["buyer"] = ["buyer is required (1-64 characters)."] });
+        }
+
+        if (limit is < 1 or > 100)
+        {
+            return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 100."] });
+        }
+
+        return Results.Ok(await orders.ListByBuyerAsync(buyer, limit ?? 20, cancellationToken));
+    }
+
+    internal static Dictionary<string, string[]> Validate(PlaceOrderRequest? request)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request is null)
+        {
+            errors["body"] = ["A JSON body { buyerId, lines: [{ productId, quantity }] } is required."];
+            return errors;
+        }
+
+        if (string.IsNullOrWhiteSpace(request.BuyerId) || request.BuyerId.Length > 64)
+        {
+            errors["buyerId"] = ["buyerId is required (1-64 characters)."];
+        }
+
+        if (request.Lines is not { Count: > 0 and <= MaxLines } lines)
+        {
+            errors["lines"] = [$"An order has 1 to {MaxLines} lines."];
+            return errors;
+        }
+
+        if (lines.Any(l => l.ProductId <= 0))
+        {
+            errors["lines.productId"] = ["Every productId must be a positive integer."];
+        }
+
+        if (lines.Any(l => l.Quantity is < 1 or > MaxQuantity))
+        {
+            errors["lines.quantity"] = [$"Every quantity must be between 1 and {MaxQuantity}."];
+        }
+
+        if (lines.Select(l => l.ProductId).Distinct().Count() != lines.Count)
+        {
+            errors["lines"] = ["A product appears on more than one line; put its total quantity on one line."];
+        }
+
+        return errors;
+    }
+
+    private static IResult Replayed(HttpContext http, Guid orderId, Model.Order? order)
+    {
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        http.Response.Headers.Location = $"/api/orders/{orderId}";
+        return Results.Ok(order);
+    }
+
+    // The buyer and lines, canonically ordered: the same purchase hashes the same whatever the JSON layout.
+    private static string Hash(PlaceOrderRequest request) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+        $"{request.BuyerId}|{string.Join(';', request.Lines!.OrderBy(l => l.ProductId).Select(l => $"{l.ProductId}x{l.Quantity}"))}")));
+}

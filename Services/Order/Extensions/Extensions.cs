@@ -1,0 +1,28 @@
+using Platform.Order.Infrastructure;
+using Platform.Order.IntegrationEvents;
+
+namespace Platform.Order.Extensions;
+
+internal static class Extensions
+{
+    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("cache");
+        builder.AddNpgsqlDataSource("orderdb");
+        builder.AddRabbitMQMessaging("messaging", bus =>
+        {
+            bus.AddConsumer<StockReservedConsumer>();
+            bus.AddConsumer<StockRejectedConsumer>();
+            bus.AddConsumer<PaymentSucceededConsumer>();
+            bus.AddConsumer<PaymentFailedConsumer>();
+        });
+        builder.AddTransactionalOutbox();
+        builder.AddInbox();
+
+        builder.Services.AddHostedService<OrderingSchema>();
+        builder.Services.AddOptions<OrderingOptions>().BindConfiguration("Ordering");
+        builder.Services.AddSingleton<OrderRepository>();
+        builder.Services.AddHostedService<OrderTimeoutSweeper>();
+        builder.Services.AddHttpClient<CatalogClient>(client => client.BaseAddress = new Uri("https+http://catalog"));
+    }
+}

@@ -1,0 +1,2 @@
+global using Platform.Order.Apis;
+global using Platform.Order.Extensions;

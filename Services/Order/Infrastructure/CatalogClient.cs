@@ -1,0 +1,18 @@
+using System.Net.Http.Json;
+
+namespace Platform.Order.Infrastructure;
+
+/// <summary>The catalog's current prices, through service discovery (<c>http://catalog</c>, every replica) and the
+/// standard resilience handler (a GET is retried on transient failures).</summary>
+public sealed class CatalogClient(HttpClient http)
+{
+    public async Task<IReadOnlyDictionary<int, CatalogPrice>> GetPricesAsync(IReadOnlyCollection<int> productIds, CancellationToken cancellationToken)
+    {
+        var items = await http.GetFromJsonAsync<List<CatalogPrice>>(
+            $"/api/catalog/items/by-ids?ids={string.Join(',', productIds)}", cancellationToken) ?? [];
+        return items.ToDictionary(i => i.Id);
+    }
+}
+
+/// <summary>The part of the catalog's item the order needs.</summary>
+public sealed record CatalogPrice(int Id, string Name, decimal Price, int AvailableStock);

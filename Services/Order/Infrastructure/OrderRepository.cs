@@ -1,0 +1,237 @@
+using Npgsql;
+using Platform.Contracts.IntegrationEvents;
+using Platform.Messaging.Outbox;
+using Platform.Order.Model;
+
+namespace Platform.Order.Infrastructure;
+
+public enum PlaceOrderOutcome
+{
+    Created,
+    Replayed,
+    KeyReusedWithDifferentRequest,
+}
+
+/// <summary>Orders and their lines, status changes and the events they publish, each in one transaction.</summary>
+public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
+{
+    /// <summary>Stores a Pending order and its <see cref="OrderSubmitted"/> event together. A repeat of the same
+    /// (buyer, key) returns the first order; the unique constraint decides races between replicas.</summary>
+    public async Task<(PlaceOrderOutcome Outcome, Guid OrderId)> PlaceAsync(
+        string buyerId, string idempotencyKey, string requestHash, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
+    {
+        var orderId = MassTransit.NewId.NextSequentialGuid();
+        var total = lines.Sum(l => l.UnitPrice * l.Quantity);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var insert = new NpgsqlCommand("""
+            INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash)
+            VALUES (@id, @buyer, 'Pending', @total, @key, @hash)
+            ON CONFLICT ON CONSTRAINT orders_idempotency_key DO NOTHING
+            """, connection, transaction))
+        {
+            insert.Parameters.AddWithValue("id", orderId);
+            insert.Parameters.AddWithValue("buyer", buyerId);
+            insert.Parameters.AddWithValue("total", total);
+            insert.Parameters.AddWithValue("key", idempotencyKey);
+            insert.Parameters.AddWithValue("hash", requestHash);
+            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await transaction.RollbackAsync(cancellationToken);
+                return await FindByKeyAsync(buyerId, idempotencyKey, requestHash, cancellationToken);
+            }
+        }
+
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            foreach (var line in lines)
+            {
+                var command = new NpgsqlBatchCommand("INSERT INTO order_lines (order_id, product_id, quantity, unit_price) VALUES ($1, $2, $3, $4)");
+                command.Parameters.Add(new NpgsqlParameter { Value = orderId });
+                command.Parameters.Add(new NpgsqlParameter { Value = line.ProductId });
+                command.Parameters.Add(new NpgsqlParameter { Value = line.Quantity });
+                command.Parameters.Add(new NpgsqlParameter { Value = line.UnitPrice });
+                batch.BatchCommands.Add(command);
+            }
+
+            batch.BatchCommands.Add(HistoryCommand(orderId, OrderStatus.Pending, null));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await outbox.AddAsync(new OrderSubmitted(orderId, buyerId, lines, total, DateTimeOffset.UtcNow), transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        outbox.NotifyCommitted();
+        return (PlaceOrderOutcome.Created, orderId);
+    }
+
+    /// <summary>Applies a trigger inside the caller's transaction (the consumer's inbox transaction): locks the row,
+    /// asks the state machine, stores the new status and writes the events its effects call for.</summary>
+    public async Task<OrderTransition?> ApplyAsync(Guid orderId, OrderTrigger trigger, string? reason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        var order = await LoadAsync(orderId, transaction.Connection!, transaction, forUpdate: true, cancellationToken);
+        if (order is null)
+        {
+            return null;
+        }
+
+        var transition = OrderStateMachine.Apply(order.Status, trigger);
+        if (transition.Changed)
+        {
+            await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+            var update = new NpgsqlBatchCommand("UPDATE orders SET status = $1, status_reason = $2, updated_at = now() WHERE id = $3");
+            update.Parameters.Add(new NpgsqlParameter { Value = transition.To.ToString() });
+            update.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value });
+            update.Parameters.Add(new NpgsqlParameter { Value = orderId });
+            batch.BatchCommands.Add(update);
+            if (transition.Effects.HasFlag(OrderEffects.AnnouncePaid))
+            {
+                batch.BatchCommands.Add(HistoryCommand(orderId, OrderStatus.Paid, null));
+            }
+
+            batch.BatchCommands.Add(HistoryCommand(orderId, transition.To, reason));
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await PublishEffectsAsync(order, transition.Effects, reason, transaction, cancellationToken);
+        return transition;
+    }
+
+    public async Task<Model.Order?> GetAsync(Guid orderId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await LoadAsync(orderId, connection, null, forUpdate: false, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<Model.Order>> ListByBuyerAsync(string buyerId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var ids = new List<Guid>();
+        await using (var command = new NpgsqlCommand("SELECT id FROM orders WHERE buyer_id = @buyer ORDER BY created_at DESC LIMIT @limit", connection))
+        {
+            command.Parameters.AddWithValue("buyer", buyerId);
+            command.Parameters.AddWithValue("limit", limit);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+        }
+
+        var orders = new List<Model.Order>(ids.Count);
+        foreach (var id in ids)
+        {
+            orders.Add((await LoadAsync(id, connection, null, forUpdate: false, cancellationToken))!);
+        }
+
+        return orders;
+    }
+
+    /// <summary>Orders still open after <paramref name="age"/>, claimed so replicas do not time out the same one twice.</summary>
+    public async Task<int> TimeOutStaleOrdersAsync(TimeSpan age, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var stale = new List<Guid>();
+        await using (var select = new NpgsqlCommand(
+            "SELECT id FROM orders WHERE status IN ('Pending', 'StockReserved') AND created_at < now() - @age ORDER BY created_at LIMIT @limit FOR UPDATE SKIP LOCKED",
+            connection, transaction))
+        {
+            select.Parameters.AddWithValue("age", age);
+            select.Parameters.AddWithValue("limit", limit);
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                stale.Add(reader.GetGuid(0));
+            }
+        }
+
+        foreach (var id in stale)
+        {
+            await ApplyAsync(id, OrderTrigger.TimedOut, $"not completed within {age.TotalSeconds:0} s", transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        if (stale.Count > 0)
+        {
+            outbox.NotifyCommitted();
+        }
+
+        return stale.Count;
+    }
+
+    private async Task PublishEffectsAsync(Model.Order order, OrderEffects effects, string? reason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (effects.HasFlag(OrderEffects.RequestPayment))
+        {
+            await outbox.AddAsync(new PaymentRequested(order.Id, order.BuyerId, order.Total), transaction, cancellationToken);
+        }
+
+        if (effects.HasFlag(OrderEffects.ReleaseStock))
+        {
+            await outbox.AddAsync(new StockReleaseRequested(order.Id), transaction, cancellationToken);
+        }
+
+        if (effects.HasFlag(OrderEffects.AnnouncePaid))
+        {
+            await outbox.AddAsync(new OrderPaid(order.Id, order.BuyerId, order.Lines, order.Total), transaction, cancellationToken);
+        }
+
+        if (effects.HasFlag(OrderEffects.AnnounceConfirmed))
+        {
+            await outbox.AddAsync(new OrderConfirmed(order.Id, order.BuyerId, order.Total), transaction, cancellationToken);
+        }
+
+        if (effects.HasFlag(OrderEffects.AnnounceCancelled))
+        {
+            await outbox.AddAsync(new OrderCancelled(order.Id, order.BuyerId, reason ?? "cancelled"), transaction, cancellationToken);
+        }
+    }
+
+    private async Task<(PlaceOrderOutcome, Guid)> FindByKeyAsync(string buyerId, string key, string requestHash, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT id, request_hash FROM orders WHERE buyer_id = @buyer AND idempotency_key = @key");
+        command.Parameters.AddWithValue("buyer", buyerId);
+        command.Parameters.AddWithValue("key", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException("An order's idempotency key conflicted, yet no order holds it.");
+        }
+
+        return (reader.GetString(1) == requestHash ? PlaceOrderOutcome.Replayed : PlaceOrderOutcome.KeyReusedWithDifferentRequest, reader.GetGuid(0));
+    }
+
+    private static NpgsqlBatchCommand HistoryCommand(Guid orderId, OrderStatus status, string? reason)
+    {
+        var command = new NpgsqlBatchCommand("INSERT INTO order_status_history (order_id, status, reason) VALUES ($1, $2, $3)");
+        command.Parameters.Add(new NpgsqlParameter { Value = orderId });
+        command.Parameters.Add(new NpgsqlParameter { Value = status.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value });
+        return command;
+    }
+
+    private static async Task<Model.Order?> LoadAsync(Guid orderId, NpgsqlConnection connection, NpgsqlTransaction? transaction, bool forUpdate, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT buyer_id, status, status_reason, total, created_at, updated_at FROM orders WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")};" +
+            "SELECT product_id, quantity, unit_price FROM order_lines WHERE order_id = @id ORDER BY product_id",
+            connection, transaction);
+        command.Parameters.AddWithValue("id", orderId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var (buyer, status, reason, total, created, updated) = (reader.GetString(0), Enum.Parse<OrderStatus>(reader.GetString(1)),
+            reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetDecimal(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5));
+        await reader.NextResultAsync(cancellationToken);
+        var lines = new List<OrderLine>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            lines.Add(new OrderLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetDecimal(2)));
+        }
+
+        return new Model.Order(orderId, buyer, status, reason, total, lines, created, updated);
+    }
+}

@@ -1,0 +1,19 @@
+using Platform.Contracts.IntegrationEvents;
+
+namespace Platform.Order.Model;
+
+/// <summary>An order as the API returns it.</summary>
+public sealed record Order(
+    Guid Id,
+    string BuyerId,
+    OrderStatus Status,
+    string? StatusReason,
+    decimal Total,
+    IReadOnlyList<OrderLine> Lines,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>Body of <c>POST /api/orders</c>. Prices are not taken from the buyer: the catalog gives them.</summary>
+public sealed record PlaceOrderRequest(string? BuyerId, IReadOnlyList<PlaceOrderLine>? Lines);
+
+public sealed record PlaceOrderLine(int ProductId, int Quantity);

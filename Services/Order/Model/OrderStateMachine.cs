@@ -1,0 +1,48 @@
+namespace Platform.Order.Model;
+
+/// <summary>What the order service must do after a transition, besides storing the new status.</summary>
+[Flags]
+public enum OrderEffects
+{
+    None = 0,
+    RequestPayment = 1,
+    ReleaseStock = 2,
+    AnnouncePaid = 4,
+    AnnounceConfirmed = 8,
+    AnnounceCancelled = 16,
+}
+
+public sealed record OrderTransition(OrderStatus From, OrderStatus To, OrderEffects Effects)
+{
+    public bool Changed => From != To;
+}
+
+/// <summary>
+/// The order's lifecycle, as a table: Pending → StockReserved → Paid → Confirmed, or → Cancelled on a stock rejection,
+/// a failed payment or a timeout. Every (status, trigger) pair has an answer, so redelivered and late events are
+/// decided here, not scattered across consumers.
+/// </summary>
+public static class OrderStateMachine
+{
+    public static OrderTransition Apply(OrderStatus status, OrderTrigger trigger) => (status, trigger) switch
+    {
+        (OrderStatus.Pending, OrderTrigger.StockReserved) => new(status, OrderStatus.StockReserved, OrderEffects.RequestPayment),
+        (OrderStatus.Pending, OrderTrigger.StockRejected) => new(status, OrderStatus.Cancelled, OrderEffects.AnnounceCancelled),
+
+        // Paid is recorded, then the order is confirmed in the same transaction: nothing else has to happen between them.
+        (OrderStatus.StockReserved, OrderTrigger.PaymentSucceeded) => new(status, OrderStatus.Confirmed, OrderEffects.AnnouncePaid | OrderEffects.AnnounceConfirmed),
+        (OrderStatus.StockReserved, OrderTrigger.PaymentFailed) => new(status, OrderStatus.Cancelled, OrderEffects.ReleaseStock | OrderEffects.AnnounceCancelled),
+
+        // A timeout may race a reservation still in flight, so a cancelled order always asks for its stock back
+        // (the catalog's release is idempotent per order).
+        (OrderStatus.Pending or OrderStatus.StockReserved, OrderTrigger.TimedOut) => new(status, OrderStatus.Cancelled, OrderEffects.ReleaseStock | OrderEffects.AnnounceCancelled),
+
+        // A reservation that arrives after the order was cancelled must not strand stock.
+        (OrderStatus.Cancelled, OrderTrigger.StockReserved) => new(status, status, OrderEffects.ReleaseStock),
+
+        // Everything else is a duplicate or a late echo of a decided order: no change, no effect.
+        _ => new(status, status, OrderEffects.None),
+    };
+
+    public static bool IsFinal(OrderStatus status) => status is OrderStatus.Confirmed or OrderStatus.Cancelled;
+}

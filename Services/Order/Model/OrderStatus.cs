@@ -1,0 +1,20 @@
+namespace Platform.Order.Model;
+
+public enum OrderStatus
+{
+    Pending,
+    StockReserved,
+    Paid,
+    Confirmed,
+    Cancelled,
+}
+
+/// <summary>What can happen to an order; each comes from one integration event or the timeout sweeper.</summary>
+public enum OrderTrigger
+{
+    StockReserved,
+    StockRejected,
+    PaymentSucceeded,
+    PaymentFailed,
+    TimedOut,
+}
