@@ -1,0 +1,56 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Platform.Redis;
+
+namespace Platform.RateLimiting;
+
+/// <summary>Creates the per-partition limiters that share one Redis bucket per partition key across instances.</summary>
+public sealed class DistributedRateLimiterFactory
+{
+    internal long LeaseRequestCount;
+
+    public DistributedRateLimiterFactory(RedisConnection redis, DistributedRateLimiterOptions options, ILogger<DistributedRateLimiterFactory>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(redis);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        Redis = redis.WithTimeout(options.RedisTimeout);
+        Logger = (ILogger?)logger ?? NullLogger.Instance;
+    }
+
+    public DistributedRateLimiterOptions Options { get; }
+
+    internal RedisCommands Redis { get; }
+
+    internal ILogger Logger { get; }
+
+    /// <summary>The limiter of one partition key (the caller owns and disposes it).</summary>
+    public RateLimiter CreatePartition(string partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        return new LeasedPartitionLimiter(this, partitionKey);
+    }
+
+    /// <summary>A partitioned limiter for any resource type, e.g. message consumers or outgoing calls.</summary>
+    public PartitionedRateLimiter<TResource> CreatePartitioned<TResource>(Func<TResource, string> partitionKey)
+    {
+        ArgumentNullException.ThrowIfNull(partitionKey);
+        return PartitionedRateLimiter.Create<TResource, string>(resource => RateLimitPartition.Get(partitionKey(resource), CreatePartition));
+    }
+
+    internal RateLimiter CreateFallback()
+    {
+        int limit = Options.FallbackPermitLimit ?? Options.PermitLimit;
+        const int slices = 10;
+        return new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, Options.Burst),
+            TokensPerPeriod = Math.Max(1, (int)Math.Ceiling(limit / (double)slices)),
+            ReplenishmentPeriod = Options.Window / slices,
+            AutoReplenishment = true,
+            QueueLimit = 0,
+        });
+    }
+}

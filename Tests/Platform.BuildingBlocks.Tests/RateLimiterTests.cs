@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Platform.RateLimiting;
+using Platform.Redis;
+
+namespace Platform.BuildingBlocks.Tests;
+
+public sealed class RateLimiterTests(RedisFixture redis, ITestOutputHelper output) : IClassFixture<RedisFixture>
+{
+    private IHost NewInstance(Action<DistributedRateLimiterOptions> configure, RedisServer? server = null) =>
+        TestHosts.Create(server ?? redis.Server, b => b.AddDistributedRateLimiter(o =>
+        {
+            o.KeyPrefix = RedisFixture.Unique("rl");
+            configure(o);
+        }));
+
+    private static DistributedRateLimiterFactory Factory(IHost host) => host.Services.GetRequiredService<DistributedRateLimiterFactory>();
+
+    private static async Task WarmAsync(IHost host) => await host.Services.GetRequiredService<RedisConnection>().PingAsync();
+
+    [Fact]
+    public async Task Two_instances_share_one_budget_and_no_rolling_window_exceeds_limit_plus_burst()
+    {
+        const int limit = 200, burst = 20;
+        var window = TimeSpan.FromSeconds(1);
+        string prefix = RedisFixture.Unique("shared");
+        void Configure(DistributedRateLimiterOptions o)
+        {
+            o.PermitLimit = limit;
+            o.Window = window;
+            o.Burst = burst;
+            o.MaxLeaseSize = 16;
+            o.LeaseLifetime = TimeSpan.FromMilliseconds(50);
+            o.KeyPrefix = prefix;
+        }
+
+        using var hostA = TestHosts.Create(redis.Server, b => b.AddDistributedRateLimiter(Configure));
+        using var hostB = TestHosts.Create(redis.Server, b => b.AddDistributedRateLimiter(Configure));
+        await Task.WhenAll(WarmAsync(hostA), WarmAsync(hostB));
+        using var limiterA = Factory(hostA).CreatePartition("tenant-1");
+        using var limiterB = Factory(hostB).CreatePartition("tenant-1");
+        var clock = Stopwatch.StartNew();
+        var granted = new ConcurrentQueue<(double Ms, int Instance)>();
+        var run = TimeSpan.FromSeconds(2.2);
+
+        async Task Hammer(RateLimiter limiter, int instance)
+        {
+            while (clock.Elapsed < run)
+            {
+                using var lease = limiter.AttemptAcquire() is { IsAcquired: true } quick ? quick : await limiter.AcquireAsync();
+                if (lease.IsAcquired)
+                {
+                    granted.Enqueue((clock.Elapsed.TotalMilliseconds, instance));
+                }
+                else
+                {
+                    await Task.Delay(1);
+                }
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => Hammer(i % 2 == 0 ? limiterA : limiterB, i % 2))));
+
+        var times = granted.Select(g => g.Ms).Order().ToArray();
+        // timestamps are taken just after the permit is spent; shrinking the window by 30 ms absorbs that scheduling jitter
+        double span = window.TotalMilliseconds - 30;
+        int worst = 0;
+        for (int i = 0, j = 0; i < times.Length; i++)
+        {
+            while (j < times.Length && times[j] < times[i] + span)
+            {
+                j++;
+            }
+
+            worst = Math.Max(worst, j - i);
+        }
+
+        output.WriteLine($"grants: {times.Length} (A {granted.Count(g => g.Instance == 0)}), worst {span} ms window: {worst}, Redis calls: {Factory(hostA).LeaseRequestCount + Factory(hostB).LeaseRequestCount}");
+        Assert.True(worst <= limit + burst, $"a rolling window held {worst} grants (bound {limit + burst})");
+        Assert.True(times.Length >= limit * 2.2 * 0.6, $"only {times.Length} grants in 2.2 s: the limiter is too strict");
+        Assert.True(granted.Count(g => g.Instance == 0) > times.Length / 10 && granted.Count(g => g.Instance == 1) > times.Length / 10, "both instances should get permits");
+    }
+
+    [Fact]
+    public async Task Under_load_permits_come_in_batches_not_one_redis_call_per_request()
+    {
+        using var host = NewInstance(o =>
+        {
+            o.PermitLimit = 100_000;
+            o.Burst = 2_000;
+            o.MaxLeaseSize = 64;
+        });
+        await WarmAsync(host);
+        var factory = Factory(host);
+        using var limiter = factory.CreatePartition("hot");
+        int acquired = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            using var lease = limiter.AttemptAcquire() is { IsAcquired: true } quick ? quick : await limiter.AcquireAsync();
+            acquired += lease.IsAcquired ? 1 : 0;
+        }
+
+        output.WriteLine($"3000 permits, {factory.LeaseRequestCount} Redis calls");
+        Assert.Equal(3000, acquired);
+        Assert.True(factory.LeaseRequestCount <= 3000 / 5, $"{factory.LeaseRequestCount} Redis calls for 3000 permits");
+    }
+
+    [Fact]
+    public async Task Rejected_requests_get_429_with_Retry_After()
+    {
+        await using var web = await TestWeb.StartAsync(
+            redis.Server,
+            b => b.AddDistributedRateLimiter(o =>
+            {
+                o.KeyPrefix = RedisFixture.Unique("http");
+                o.PermitLimit = 2;
+                o.Window = TimeSpan.FromSeconds(10);
+                o.Burst = 3;
+                o.Global = true;
+            }),
+            app =>
+            {
+                app.UseRateLimiter();
+                app.MapGet("/", () => "ok");
+            });
+
+        var statuses = new List<HttpResponseMessage>();
+        for (int i = 0; i < 10; i++)
+        {
+            statuses.Add(await web.Client.GetAsync("/"));
+        }
+
+        int ok = statuses.Count(r => r.StatusCode == HttpStatusCode.OK);
+        Assert.InRange(ok, 1, 3);
+        var rejected = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
+        Assert.Equal(10 - ok, rejected.Count);
+        Assert.All(rejected, r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "Retry-After should be set"));
+    }
+
+    [Fact]
+    public async Task When_redis_is_down_fail_open_uses_the_local_fallback_and_fail_closed_rejects()
+    {
+        await using var server = await RedisServer.StartAsync();
+        using var openHost = NewInstance(o => { o.FallbackPermitLimit = 5; o.Burst = 5; o.Window = TimeSpan.FromSeconds(10); }, server);
+        using var closedHost = NewInstance(o => o.FailOpen = false, server);
+        await Task.WhenAll(WarmAsync(openHost), WarmAsync(closedHost));
+        server.Kill();
+        using var open = Factory(openHost).CreatePartition("k");
+        using var closed = Factory(closedHost).CreatePartition("k");
+
+        int openGranted = 0, closedGranted = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            using var a = await open.AcquireAsync();
+            using var b = await closed.AcquireAsync();
+            openGranted += a.IsAcquired ? 1 : 0;
+            closedGranted += b.IsAcquired ? 1 : 0;
+        }
+
+        Assert.InRange(openGranted, 1, 6);
+        Assert.Equal(0, closedGranted);
+    }
+}
