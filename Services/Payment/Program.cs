@@ -1,12 +1,16 @@
+using Platform.Payment.Apis;
+using Platform.Payment.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("cache");
-builder.AddNpgsqlDataSource("paymentdb");
-builder.AddRabbitMQClient("messaging");
+builder.AddPaymentServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapPaymentsApi();
 
 app.Run();
+
+public partial class Program;

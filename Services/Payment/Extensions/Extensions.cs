@@ -1,0 +1,33 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Payment.Infrastructure;
+using Platform.Payment.IntegrationEvents;
+using Platform.Payment.Model;
+
+namespace Platform.Payment.Extensions;
+
+public static class Extensions
+{
+    /// <summary>The payment client for the provider is a typed client: its breaker and settings are "PaymentProviderClient"'s.</summary>
+    public const string ProviderClientName = nameof(PaymentProviderClient);
+
+    public static IHostApplicationBuilder AddPaymentServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddRedisClient("cache");
+        builder.AddDistributedLocks();
+        builder.AddNpgsqlDataSource("paymentdb");
+        builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.SectionName));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        // Schemas first: hosted services start in registration order, and the bus must not consume before them.
+        builder.Services.AddHostedService<PaymentsSchema>();
+        builder.AddTransactionalOutbox();
+        builder.AddInbox();
+        builder.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<PaymentRequestedConsumer>(typeof(PaymentRequestedConsumerDefinition)));
+        builder.Services.AddHealthChecks().AddCheck<BusHealthCheck>("rabbitmq", tags: ["ready"]);
+
+        builder.Services.AddSingleton<PaymentRepository>();
+        builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri("http://payment-provider"));
+        return builder;
+    }
+}

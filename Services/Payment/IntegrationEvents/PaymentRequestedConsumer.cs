@@ -1,0 +1,98 @@
+using MassTransit;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Platform.Contracts.IntegrationEvents;
+using Platform.Locking;
+using Platform.Messaging.Inbox;
+using Platform.Messaging.Outbox;
+using Platform.Payment.Infrastructure;
+using Platform.Payment.Model;
+
+namespace Platform.Payment.IntegrationEvents;
+
+/// <summary>
+/// Charges an order once: the inbox drops a redelivered message, the lock <c>payment:{orderId}</c> serialises
+/// consumers of the same order, its fencing token guards the row, the primary key allows one row per order, and
+/// the provider's idempotency key makes a repeated call return the first charge.
+/// </summary>
+public sealed class PaymentRequestedConsumer(
+    NpgsqlDataSource dataSource,
+    IDistributedLockProvider locks,
+    PaymentRepository payments,
+    PaymentProviderClient provider,
+    IOutbox outbox,
+    IOptions<PaymentOptions> options,
+    TimeProvider timeProvider,
+    ILogger<PaymentRequestedConsumer> logger) : InboxConsumer<PaymentRequested>(dataSource), IConsumer<PaymentRequested>
+{
+    private bool _published;
+
+    // Re-implements the interface so the dispatcher is woken after InboxConsumer commits: waking it inside
+    // HandleAsync (before the commit) would find nothing and leave the event to the next poll.
+    public new async Task Consume(ConsumeContext<PaymentRequested> context)
+    {
+        await base.Consume(context);
+        if (_published)
+        {
+            outbox.NotifyCommitted();
+        }
+    }
+
+    protected override async Task HandleAsync(ConsumeContext<PaymentRequested> context, NpgsqlTransaction transaction)
+    {
+        var request = context.Message;
+        var cancellationToken = context.CancellationToken;
+        await using var held = await locks.TryAcquireAsync($"payment:{request.OrderId}", options.Value.LockWait, cancellationToken: cancellationToken)
+            ?? throw new PaymentNotDecidedException($"order {request.OrderId} is locked by another consumer");
+
+        var row = await payments.ClaimAsync(request.OrderId, request.Amount, held.FencingToken, transaction, cancellationToken)
+            ?? throw new PaymentNotDecidedException($"a newer lock holder owns order {request.OrderId}");
+        if (row.IsDecided)
+        {
+            // Another request for an order already decided: answer with the recorded outcome, never charge again.
+            logger.LogInformation("Order {OrderId} was already {Status}; repeating the outcome", request.OrderId, row.Status);
+            await PublishOutcomeAsync(row.OrderId, row.Status, row.PaymentId, row.FailureReason, row.Amount, transaction, cancellationToken);
+            return;
+        }
+
+        using var callScope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.LeaseLost);
+        var attempt = await provider.ChargeAsync(request.OrderId, request.Amount, callScope.Token);
+        var decision = PaymentDecision.Decide(attempt, MessageAge(context), options.Value.GiveUpAfter);
+        var (status, paymentId, reason) = decision switch
+        {
+            PaymentDecision.Succeed succeed => (PaymentStatus.Succeeded, succeed.PaymentId, (string?)null),
+            PaymentDecision.Fail fail => (PaymentStatus.Failed, null, fail.Reason),
+            PaymentDecision.Retry retry => throw new PaymentNotDecidedException($"order {request.OrderId}: {retry.Reason}"),
+            _ => throw new InvalidOperationException($"Unknown decision {decision}"),
+        };
+
+        if (!held.IsHeld || !await payments.CompleteAsync(request.OrderId, held.FencingToken, status, paymentId, reason, transaction, cancellationToken))
+        {
+            throw new PaymentNotDecidedException($"lost the lock on order {request.OrderId} before recording the outcome");
+        }
+
+        logger.LogInformation("Order {OrderId} payment {Status} ({PaymentId}{Reason})", request.OrderId, status, paymentId, reason);
+        await PublishOutcomeAsync(request.OrderId, status, paymentId, reason, request.Amount, transaction, cancellationToken);
+    }
+
+    private async Task PublishOutcomeAsync(Guid orderId, string status, string? paymentId, string? reason, decimal amount, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (status == PaymentStatus.Succeeded)
+        {
+            await outbox.AddAsync(new PaymentSucceeded(orderId, paymentId!, amount), transaction, cancellationToken);
+        }
+        else
+        {
+            await outbox.AddAsync(new PaymentFailed(orderId, reason ?? PaymentDecision.ProviderUnavailable), transaction, cancellationToken);
+        }
+
+        _published = true;
+    }
+
+    /// <summary>Counted from the first publication: redeliveries and retries keep the original SentTime.</summary>
+    private TimeSpan MessageAge(ConsumeContext context) =>
+        context.SentTime is { } sent ? timeProvider.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : TimeSpan.Zero;
+}
+
+/// <summary>The payment is neither charged nor refused yet: roll back and let the retry policy try again later.</summary>
+public sealed class PaymentNotDecidedException(string message) : Exception(message);
