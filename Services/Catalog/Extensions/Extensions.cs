@@ -37,6 +37,7 @@ public static class Extensions
         builder.Services.AddSingleton<CatalogMigrator>();
         builder.Services.AddSingleton<CatalogRepository>();
         builder.Services.AddSingleton<CatalogReader>();
+        builder.Services.AddSingleton<Platform.Catalog.Apis.CachedItemJson>();
         builder.Services.AddSingleton<BestsellerRanking>();
         builder.Services.AddSingleton<InventoryService>();
         builder.Services.AddSingleton<CatalogInvalidator>();

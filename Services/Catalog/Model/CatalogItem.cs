@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+
 namespace Platform.Catalog.Model;
 
 /// <summary>A product as the API returns it and the cache stores it.</summary>
@@ -13,8 +16,9 @@ public sealed record CatalogItem(
     int AvailableStock,
     long Version)
 {
-    /// <summary>Strong validator derived from the row version: any write changes it.</summary>
-    public string ETag => $"\"v{Version}\"";
+    /// <summary>Strong validator derived from the row version: any write changes it. Not part of the body (it is a header).</summary>
+    [JsonIgnore]
+    public string ETag => string.Create(CultureInfo.InvariantCulture, $"\"v{Version}\"");
 }
 
 /// <summary>Body of POST and PUT. <see cref="Version"/> is the optimistic-concurrency token when no If-Match header is sent.</summary>

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Catalog read path under load, in one run, against what it is built from (Release, ASPNETCORE_ENVIRONMENT=Production):
+#   kestrel   bare Kestrel + routing returning a product of the same shape (the ceiling on this machine)
+#   l1        GET /api/catalog/items/{id}, Catalog:Cache:Mode=TwoLevel        (L1 memory hits)
+#   l2        GET /api/catalog/items/{id}, Catalog:Cache:Mode=DistributedOnly (same cache, zero local lifetime: Redis hits)
+#   db        GET /api/catalog/items/{id}, Catalog:Cache:Mode=None            (PostgreSQL on every request)
+# over a hot set of HOT ids chosen at random per request. Each target gets WARMUP seconds of load, then DURATION
+# seconds measured with wrk (THREADS threads, CONNECTIONS connections). Prints requests/s, p50 and p99 per target,
+# the ratios, and last the line ratio_l1_vs_kestrel=<x>.
+# Env: DURATION (default 10), WARMUP (default 5), CONNECTIONS (default 64), THREADS (default 2), HOT (default 1000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-10}"
+WARMUP="${WARMUP:-5}"
+CONNECTIONS="${CONNECTIONS:-64}"
+THREADS="${THREADS:-2}"
+HOT="${HOT:-1000}"
+command -v wrk >/dev/null || { echo "missing wrk (apt-get install wrk)" >&2; exit 1; }
+
+dotnet build -c Release bench/CatalogBenchHost/CatalogBenchHost.csproj -nologo -v q >/dev/null
+WORK=$(mktemp -d)
+export AppHost__ProjectEnvironment=Production
+dotnet bench/CatalogBenchHost/bin/Release/net10.0/CatalogBenchHost.dll >"$WORK/host.log" 2>&1 &
+HOST_PID=$!
+cleanup() {
+  kill -TERM "$HOST_PID" 2>/dev/null || true
+  wait "$HOST_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 900); do
+  grep -q '^ready' "$WORK/host.log" && break
+  kill -0 "$HOST_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; exit 1; }
+  sleep 0.2
+done
+grep -q '^ready' "$WORK/host.log" || { echo "services did not become healthy" >&2; cat "$WORK/host.log" >&2; exit 1; }
+url() { awk -v n="$1" '$1 == "endpoint" && $2 == n { print $3 }' "$WORK/host.log" | sed 's:/*$::'; }
+
+cat >"$WORK/hot.lua" <<LUA
+math.randomseed(42)
+request = function()
+  return wrk.format("GET", "/api/catalog/items/" .. math.random(1, $HOT))
+end
+LUA
+
+# wrk prints latencies as 812.00us / 1.20ms / 1.01s: normalise to ms
+to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), dotnet $(dotnet --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
+echo "load: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s after ${WARMUP}s warm-up; hot set of $HOT ids"
+declare -A RPS P50 P99
+for target in kestrel l1 l2 db; do
+  case $target in
+    kestrel) base=$(url kestrel) ;;
+    l1) base=$(url catalog-twolevel) ;;
+    l2) base=$(url catalog-distributedonly) ;;
+    db) base=$(url catalog-none) ;;
+  esac
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/hot.lua" "$base" >/dev/null
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -s "$WORK/hot.lua" "$base")
+  if echo "$out" | grep -q 'Non-2xx'; then echo "$target: non-2xx responses" >&2; echo "$out" >&2; exit 1; fi
+  RPS[$target]=$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }')
+  P50[$target]=$(echo "$out" | awk '$1 == "50%" { print $2 }' | to_ms)
+  P99[$target]=$(echo "$out" | awk '$1 == "99%" { print $2 }' | to_ms)
+  # what the measured mode answers from, as a check that the mode is the one intended
+  header=$(curl -s -D - -o /dev/null "$base/api/catalog/items/1" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-cache" { print $2 }')
+  printf '%-8s %10s req/s   p50 %7s ms   p99 %7s ms   X-Cache after load: %s\n' "$target" "${RPS[$target]}" "${P50[$target]}" "${P99[$target]}" "${header:-none}"
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+echo "ratio_l2_vs_kestrel=$(ratio "${RPS[l2]}" "${RPS[kestrel]}")"
+echo "ratio_l1_vs_db=$(ratio "${RPS[l1]}" "${RPS[db]}")"
+echo "ratio_l2_vs_db=$(ratio "${RPS[l2]}" "${RPS[db]}")"
+echo "ratio_l1_vs_kestrel=$(ratio "${RPS[l1]}" "${RPS[kestrel]}")"
