@@ -1,12 +1,11 @@
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient("cache");
-builder.AddNpgsqlDataSource("notificationdb");
-builder.AddRabbitMQClient("messaging");
+builder.AddApplicationServices();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapNotificationsApi();
 
 app.Run();

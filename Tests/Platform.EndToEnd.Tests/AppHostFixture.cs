@@ -16,6 +16,8 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
+        // With the dashboard, services export telemetry over OTLP, as they do under `dotnet run`; tests read its stores.
+        builder.Configuration["Dashboard:Enabled"] = "true";
         _app = builder.Build();
         await _app.StartAsync();
         using var timeout = new CancellationTokenSource(StartupTimeout);

@@ -1,0 +1,2 @@
+global using Platform.Notification.Apis;
+global using Platform.Notification.Extensions;

@@ -1,0 +1,125 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Hosting.Dashboard.Telemetry;
+
+namespace Platform.EndToEnd.Tests;
+
+[Collection(AppHostCollection.Name)]
+public sealed class PurchaseFlowTests(AppHostFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task Placing_an_order_reaches_the_buyer_live_and_one_trace_spans_order_catalog_and_notification()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var buyer = $"buyer-{Guid.NewGuid():N}";
+        using var notification = fixture.App.CreateHttpClient("notification");
+        notification.Timeout = Timeout.InfiniteTimeSpan;
+        using var stream = await OpenStreamAsync(notification, buyer, ct);
+
+        using var order = fixture.App.CreateHttpClient("order");
+        var key = Guid.NewGuid().ToString();
+        using var placed = await PlaceAsync(order, buyer, key, productId: 1, quantity: 1, ct);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var created = JsonNode.Parse(await placed.Content.ReadAsStringAsync(ct))!;
+        var orderId = (string)created["id"]!;
+        Assert.Equal("Pending", (string?)created["status"], ignoreCase: true);
+
+        // A double-click: the same key and body give the same order, marked as a replay.
+        using var again = await PlaceAsync(order, buyer, key, productId: 1, quantity: 1, ct);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(orderId, (string?)JsonNode.Parse(await again.Content.ReadAsStringAsync(ct))!["id"]);
+        Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
+        using var reused = await PlaceAsync(order, buyer, key, productId: 1, quantity: 2, ct);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
+
+        // The buyer, connected to the notification service, hears about it (order → outbox → RabbitMQ → notification → Redis pub/sub → SSE).
+        var received = await ReadEventAsync(stream, e => (string?)e["orderId"] == orderId, ct);
+        Assert.Equal("OrderReceived", (string?)received["kind"], ignoreCase: true);
+        var feed = JsonNode.Parse(await notification.GetStringAsync($"/api/notifications?buyer={buyer}", ct))!.AsArray();
+        Assert.Contains(feed, n => (string?)n!["orderId"] == orderId);
+
+        // One trace holds the request to order, its call to catalog, and notification's consumption of the event.
+        var traces = fixture.App.Services.GetRequiredService<TraceStore>();
+        var services = await WaitForTraceAsync(traces, ["order", "catalog", "notification"], ct);
+        Assert.Superset(new HashSet<string> { "order", "catalog", "notification" }, services);
+    }
+
+    [Fact]
+    public async Task Bad_orders_get_problem_details_not_500s()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var order = fixture.App.CreateHttpClient("order");
+
+        using var noKey = await order.PostAsJsonAsync("/api/orders", new { buyerId = "b", lines = new[] { new { productId = 1, quantity = 1 } } }, ct);
+        using var badLines = await PlaceAsync(order, "b", Guid.NewGuid().ToString(), productId: -1, quantity: 0, ct);
+        using var unknownProduct = await PlaceAsync(order, "b", Guid.NewGuid().ToString(), productId: int.MaxValue, quantity: 1, ct);
+
+        foreach (var response in new[] { noKey, badLines, unknownProduct })
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    private static Task<HttpResponseMessage> PlaceAsync(HttpClient order, string buyer, string key, int productId, int quantity, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            Content = JsonContent.Create(new { buyerId = buyer, lines = new[] { new { productId, quantity } } }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        return order.SendAsync(request, ct);
+    }
+
+    private static async Task<StreamReader> OpenStreamAsync(HttpClient notification, string buyer, CancellationToken ct)
+    {
+        var response = await notification.GetAsync($"/api/notifications/stream?buyer={buyer}", HttpCompletionOption.ResponseHeadersRead, ct);
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
+        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
+        Assert.Equal(": connected", await reader.ReadLineAsync(ct));
+        return reader;
+    }
+
+    private static async Task<JsonNode> ReadEventAsync(StreamReader stream, Func<JsonNode, bool> match, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Patience);
+        while (await stream.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line["data: ".Length..]) is { } data && match(data))
+            {
+                return data;
+            }
+        }
+
+        throw new InvalidOperationException("The event stream ended.");
+    }
+
+    /// <summary>The services of the trace that reached furthest across the purchase (waits for the exporters' batches).</summary>
+    private static async Task<HashSet<string>> WaitForTraceAsync(TraceStore traces, string[] services, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        var best = new HashSet<string>();
+        while (DateTime.UtcNow < deadline)
+        {
+            foreach (var summary in traces.Query(limit: 500).Where(t => t.Sources.Count > best.Count))
+            {
+                best = [.. traces.GetTrace(summary.TraceId).Select(s => s.Source.ServiceName)];
+            }
+
+            if (services.All(best.Contains))
+            {
+                return best;
+            }
+
+            await Task.Delay(500, ct);
+        }
+
+        return best;
+    }
+}
