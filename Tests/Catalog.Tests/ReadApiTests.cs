@@ -12,7 +12,12 @@ public sealed class ReadApiTests(CatalogFixture fixture)
         Assert.Equal(4L, await fixture.ScalarAsync<long>("SELECT count(*) FROM schema_migrations"));
         Assert.Equal(CatalogSeed.Products().First().Name, await fixture.ScalarAsync<string>("SELECT name FROM catalog_items WHERE id = 1"));
         var logs = fixture.Logs(0) + fixture.Logs(1);
-        Assert.Single(System.Text.RegularExpressions.Regex.Matches(logs, "Applied catalog migration 3"));
+        var seeded = Assert.Single(System.Text.RegularExpressions.Regex.Matches(logs, "Applied catalog migration 3 [^\n]*"));
+        TestContext.Current.TestOutputHelper?.WriteLine(seeded.Value);
+        foreach (System.Text.RegularExpressions.Match step in System.Text.RegularExpressions.Regex.Matches(logs, "Applied catalog migration [124] [^\n]*"))
+        {
+            TestContext.Current.TestOutputHelper?.WriteLine(step.Value);
+        }
     }
 
     [Fact]
