@@ -12,7 +12,7 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
     [Fact]
-    public async Task Placing_an_order_reaches_the_buyer_live_and_one_trace_spans_order_catalog_and_notification()
+    public async Task An_order_is_confirmed_and_the_buyer_hears_it_live_and_one_trace_spans_every_service()
     {
         var ct = TestContext.Current.CancellationToken;
         var buyer = $"buyer-{Guid.NewGuid():N}";
@@ -39,13 +39,20 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         // The buyer, connected to the notification service, hears about it (order → outbox → RabbitMQ → notification → Redis pub/sub → SSE).
         var received = await ReadEventAsync(stream, e => (string?)e["orderId"] == orderId, ct);
         Assert.Equal("OrderReceived", (string?)received["kind"], ignoreCase: true);
-        var feed = JsonNode.Parse(await notification.GetStringAsync($"/api/notifications?buyer={buyer}", ct))!.AsArray();
-        Assert.Contains(feed, n => (string?)n!["orderId"] == orderId);
 
-        // One trace holds the request to order, its call to catalog, and notification's consumption of the event.
+        // Catalog reserves, payment charges, order confirms: the buyer hears that too.
+        var confirmed = await ReadEventAsync(stream, e => (string?)e["orderId"] == orderId && ((string?)e["kind"])?.Equals("OrderConfirmed", StringComparison.OrdinalIgnoreCase) == true, ct);
+        Assert.NotNull(confirmed);
+        var stored = JsonNode.Parse(await order.GetStringAsync($"/api/orders/{orderId}", ct))!;
+        Assert.Equal("Confirmed", (string?)stored["status"], ignoreCase: true);
+        var feed = JsonNode.Parse(await notification.GetStringAsync($"/api/notifications?buyer={buyer}", ct))!.AsArray();
+        Assert.Equal(2, feed.Count(n => (string?)n!["orderId"] == orderId));
+
+        // One trace: the request to order, its call to catalog, and every service the events reached.
         var traces = fixture.App.Services.GetRequiredService<TraceStore>();
-        var services = await WaitForTraceAsync(traces, ["order", "catalog", "notification"], ct);
-        Assert.Superset(new HashSet<string> { "order", "catalog", "notification" }, services);
+        string[] expected = ["order", "catalog", "payment", "notification"];
+        var services = await WaitForTraceAsync(traces, expected, ct);
+        Assert.Superset(expected.ToHashSet(), services);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.Catalog.IntegrationEvents;
 using Platform.ServiceDefaults.Web;
 
 namespace Platform.Catalog.Extensions;
@@ -12,8 +13,15 @@ public static class Extensions
         builder.AddNpgsqlDataSource("catalogdb");
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))
         {
-            // no consumers yet (the order flow brings the contracts); the reference is kept so readiness covers it
-            builder.AddRabbitMQClient("messaging");
+            // Inventory and bestsellers for the order flow; tests of the catalog alone run without a broker.
+            builder.AddRabbitMQMessaging("messaging", bus =>
+            {
+                bus.AddConsumer<OrderSubmittedConsumer>();
+                bus.AddConsumer<StockReleaseRequestedConsumer>();
+                bus.AddConsumer<OrderPaidConsumer>();
+            });
+            builder.AddTransactionalOutbox();
+            builder.AddInbox();
         }
 
         // Redis is an accelerator here: without it reads go to L1 and PostgreSQL, so its absence degrades, not fails
@@ -45,8 +53,26 @@ public static class Extensions
         builder.Services.AddSingleton<CacheWarmer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheWarmer>());
 
+        // per client (user, else IP), shared by the replicas through Redis; fails open to a local bucket without Redis
+        var rateLimit = builder.Configuration.GetSection("Catalog:RateLimit");
+        builder.AddDistributedRateLimiter(options =>
+        {
+            options.PolicyName = CatalogRateLimit.PolicyName;
+            options.KeyPrefix = "catalog:ratelimit";
+            options.PermitLimit = rateLimit.GetValue("PermitLimit", CatalogRateLimit.DefaultPermitsPerSecond);
+            options.Burst = rateLimit.GetValue("Burst", CatalogRateLimit.DefaultBurst);
+        });
+
         builder.Services.AddJsonTypeInfoResolver(CatalogJsonContext.Default);
         builder.Services.AddOpenApi();
         return builder;
     }
+}
+
+/// <summary>The per-client limit of the public catalog API (section <c>Catalog:RateLimit</c>).</summary>
+public static class CatalogRateLimit
+{
+    public const string PolicyName = "catalog-clients";
+    public const int DefaultPermitsPerSecond = 200;
+    public const int DefaultBurst = 400;
 }
