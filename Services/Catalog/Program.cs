@@ -13,6 +13,7 @@ app.MapDefaultEndpoints();
 // schema and seed before the first request; replicas coordinate through an advisory lock
 await app.Services.GetRequiredService<CatalogMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 
+app.UseRateLimiter();
 app.MapOpenApi();
 app.MapCatalogApi();
 

@@ -17,6 +17,11 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
 
+    /// <summary>All requests come from one IP here: the shared fixtures get a limit they never reach.</summary>
+    protected virtual int RateLimitPerSecond => 100_000;
+
+    protected virtual string ApplicationName => "cat-t";
+
     public HttpClient Replica0 { get; private set; } = null!;
 
     public HttpClient Replica1 { get; private set; } = null!;
@@ -30,7 +35,7 @@ public class CatalogAppFixture : IAsyncLifetime
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
         {
             // short: PostgreSQL's socket lives in the run directory and socket paths are limited to 107 bytes
-            ApplicationName = GetType() == typeof(DegradationFixture) ? "cat-d" : "cat-t",
+            ApplicationName = ApplicationName,
             AppHostDirectory = AppContext.BaseDirectory,
             EchoResourceLogs = false,
         });
@@ -41,6 +46,8 @@ public class CatalogAppFixture : IAsyncLifetime
             .WithReference(database).WaitFor(database)
             .WithReplicas(2)
             .WithEnvironment("Catalog__WarmUp__Count", "100")
+            .WithEnvironment("Catalog__RateLimit__PermitLimit", RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .WithEnvironment("Catalog__RateLimit__Burst", RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithHttpHealthCheck("/health");
         _app = builder.Build();
         await _app.StartAsync();
@@ -129,7 +136,20 @@ public class CatalogAppFixture : IAsyncLifetime
 public sealed class CatalogFixture : CatalogAppFixture;
 
 /// <summary>Its own app: these tests stop Redis.</summary>
-public sealed class DegradationFixture : CatalogAppFixture;
+public sealed class DegradationFixture : CatalogAppFixture
+{
+    protected override string ApplicationName => "cat-d";
+}
+
+/// <summary>Its own app with a small per-client limit.</summary>
+public sealed class RateLimitFixture : CatalogAppFixture
+{
+    public const int PermitsPerSecond = 5;
+
+    protected override int RateLimitPerSecond => PermitsPerSecond;
+
+    protected override string ApplicationName => "cat-r";
+}
 
 [CollectionDefinition(Name)]
 public sealed class CatalogCollection : ICollectionFixture<CatalogFixture>
@@ -141,4 +161,10 @@ public sealed class CatalogCollection : ICollectionFixture<CatalogFixture>
 public sealed class DegradationCollection : ICollectionFixture<DegradationFixture>
 {
     public const string Name = "Degradation";
+}
+
+[CollectionDefinition(Name)]
+public sealed class RateLimitCollection : ICollectionFixture<RateLimitFixture>
+{
+    public const string Name = "RateLimit";
 }

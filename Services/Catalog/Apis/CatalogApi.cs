@@ -8,7 +8,7 @@ public static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/catalog").WithTags("Catalog");
+        var api = app.MapGroup("/api/catalog").WithTags("Catalog").RequireRateLimiting(Extensions.CatalogRateLimit.PolicyName);
         api.MapGet("/items/{id}", GetItemAsync).WithName("GetItem")
             .Produces<CatalogItem>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).Produces(StatusCodes.Status304NotModified);
         api.MapGet("/items", ListItemsAsync).WithName("ListItems");
@@ -16,7 +16,8 @@ public static class CatalogApi
         api.MapGet("/items/by-ids", GetItemsByIdsAsync).WithName("GetItemsByIds");
         api.MapGet("/bestsellers", GetBestsellersAsync).WithName("GetBestsellers");
         api.MapCatalogWrites();
-        api.MapInventoryApi();
+        // service-to-service (the order flow), so not limited per client
+        app.MapGroup("/api/catalog").MapInventoryApi();
         return app;
     }
 
