@@ -59,6 +59,19 @@ public sealed class Browser : IDisposable
         }
     }
 
+    /// <summary>Clicks the first match once it exists; a page that re-renders between finding and clicking is retried.</summary>
+    public void Click(string css, string what) => WaitUntil(() =>
+    {
+        var matches = All(css);
+        if (matches.Count == 0)
+        {
+            return false;
+        }
+
+        matches[0].Click();
+        return true;
+    }, what);
+
     public string Screenshot(string name)
     {
         Directory.CreateDirectory(ScreenshotDirectory);

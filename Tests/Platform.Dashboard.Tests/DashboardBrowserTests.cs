@@ -55,10 +55,10 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         browser.Driver.FindElement(By.Id("text")).SendKeys(traceId);
         browser.WaitUntil(() => browser.All($"tr[data-trace-id='{traceId}'] a.trace-link").Count == 1, "the request's trace listed");
         browser.Screenshot("02-traces");
-        browser.All($"tr[data-trace-id='{traceId}'] a.trace-link")[0].Click();
+        browser.Click($"tr[data-trace-id='{traceId}'] a.trace-link", "open the trace");
         browser.WaitUntil(() => browser.All(".span-row[data-service='catalog']").Count > 0, "the trace's waterfall with a catalog span");
         Assert.EndsWith($"/traces/{traceId}", browser.Driver.Url, StringComparison.Ordinal);
-        browser.All(".span-row")[0].Click();
+        browser.Click(".span-row", "open the first span");
         browser.WaitUntil(() => browser.All(".span-details:not([hidden])").Count == 1, "span details open");
         Assert.Contains("/dashboard-browser-test/no-such-route", browser.All(".span-details:not([hidden])")[0].Text, StringComparison.Ordinal);
         browser.Screenshot("03-trace-waterfall");
@@ -79,13 +79,13 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         browser.GoTo(baseUrl + "/");
         const string Row = "tr[data-resource='notification']";
         browser.WaitUntil(() => browser.All($"{Row}[data-state='Running'] button[data-command='stop']:not([disabled])").Count == 1, "notification can be stopped");
-        browser.All($"{Row} button[data-command='stop']")[0].Click();
+        browser.Click($"{Row} button[data-command='stop']", "Stop");
         browser.WaitUntil(() => browser.All($"{Row}[data-state='Exited']").Count == 1, "notification Exited");
         Assert.Equal(KnownResourceStates.Exited, Snapshot("notification").State);
         browser.Screenshot("07-resource-stopped");
 
         browser.WaitUntil(() => browser.All($"{Row} button[data-command='start']:not([disabled])").Count == 1, "notification can be started");
-        browser.All($"{Row} button[data-command='start']")[0].Click();
+        browser.Click($"{Row} button[data-command='start']", "Start");
         browser.WaitUntil(() => browser.All($"{Row}[data-state='Running']").Count == 1, "notification Running again", seconds: 45);
         Assert.Equal(1, Snapshot("notification").Restarts);
         browser.Screenshot("08-resource-started");

@@ -39,5 +39,20 @@ public sealed class DashboardRegistrationTests
         }).Build());
         Assert.Equal("http://127.0.0.1:18888/login?t=" + configured.BrowserToken, configured.LoginUrl);
         Assert.Equal("http://127.0.0.1:18889", configured.OtlpEndpointUrl);
+        Assert.Equal(configured.OtlpEndpointUrl, configured.ExportEndpointUrl);
+        Assert.NotEqual(18889, configured.OtlpGrpcPort);
+    }
+
+    [Fact]
+    public void With_the_grpc_protocol_the_projects_are_handed_the_grpc_port()
+    {
+        var settings = DashboardSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DOTNET_DASHBOARD_OTLP_PROTOCOL"] = "grpc",
+            ["DOTNET_DASHBOARD_OTLP_ENDPOINT_URL"] = "http://127.0.0.1:18890",
+        }).Build());
+        Assert.Equal(18890, settings.OtlpGrpcPort);
+        Assert.Equal("http://127.0.0.1:18890", settings.ExportEndpointUrl);
+        Assert.NotEqual(18890, settings.OtlpPort);
     }
 }

@@ -55,6 +55,21 @@ public sealed class OtlpReceiverProtocolTests(StandaloneDashboard dashboard) : I
         Assert.Equal(expected, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/api/resources")]
+    [InlineData("/login")]
+    public async Task The_grpc_port_serves_only_the_collector_services(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(dashboard.Server.OtlpGrpcEndpointUrl), path))
+        {
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await Http.SendAsync(request, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
     [Fact]
     public async Task The_otlp_port_serves_no_dashboard_page()
     {

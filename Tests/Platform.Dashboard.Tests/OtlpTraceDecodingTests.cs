@@ -97,6 +97,35 @@ public sealed class OtlpTraceDecodingTests(StandaloneDashboard dashboard) : ICla
         Assert.All(waterfall.Rows, r => Assert.InRange(r.OffsetMs + r.DurationMs, 0, waterfall.DurationMs + 0.001));
     }
 
+    [Fact]
+    public void Spans_exported_over_grpc_arrive_too()
+    {
+        var sourceName = "Test.Grpc." + Guid.NewGuid().ToString("N");
+        using var activitySource = new ActivitySource(sourceName);
+        string traceId;
+        using (var provider = Sdk.CreateTracerProviderBuilder()
+            .ConfigureResource(r => r.Clear().AddService("notification", serviceInstanceId: "notification", autoGenerateServiceInstanceId: false))
+            .AddSource(sourceName)
+            .AddOtlpExporter(o =>
+            {
+                o.Endpoint = new Uri(dashboard.Server.OtlpGrpcEndpointUrl);
+                o.Protocol = OtlpExportProtocol.Grpc;
+                o.ExportProcessorType = ExportProcessorType.Simple;
+            })
+            .Build())
+        {
+            using (var activity = activitySource.StartActivity("consume order-placed", ActivityKind.Consumer)!)
+            {
+                traceId = activity.TraceId.ToHexString();
+            }
+
+            Assert.True(provider.ForceFlush(10_000));
+        }
+
+        var span = Assert.Single(dashboard.Traces.GetTrace(traceId));
+        Assert.Equal(("consume order-placed", "Consumer", "notification"), (span.Name, span.Kind, span.Source.Name));
+    }
+
     private TracerProvider TracerProvider(string sourceName, string service, string instance) =>
         Sdk.CreateTracerProviderBuilder()
             .ConfigureResource(r => r.Clear().AddService(service, serviceInstanceId: instance, autoGenerateServiceInstanceId: false))

@@ -37,6 +37,7 @@ public sealed class StandaloneDashboard : IAsyncLifetime
             ListenAddress = IPAddress.Loopback,
             Port = FreePort(),
             OtlpPort = FreePort(),
+            OtlpGrpcPort = FreePort(),
             BrowserToken = "test-token-" + Guid.NewGuid().ToString("N"),
         });
         services.AddSingleton(new TraceStore());

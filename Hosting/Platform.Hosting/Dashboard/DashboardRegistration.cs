@@ -19,7 +19,7 @@ public static class DashboardRegistration
     public static void AddDashboard(this IServiceCollection services, IConfiguration configuration, IEnumerable<IResource> resources)
     {
         var settings = DashboardSettings.FromConfiguration(configuration);
-        configuration[DashboardSettings.OtlpEndpointKey] = settings.OtlpEndpointUrl;
+        configuration[DashboardSettings.OtlpEndpointKey] = settings.ExportEndpointUrl;
         foreach (var project in resources.OfType<ProjectResource>())
         {
             // As Aspire does for local runs: export every second, so a request shows up while you look for it.
