@@ -6,7 +6,7 @@ using Platform.Hosting.Testing;
 namespace Platform.Dashboard.Tests;
 
 /// <summary>The dashboard of the real AppHost in headless Chromium: sign in with the printed URL's token, watch
-/// every resource run, find a request's trace and open its waterfall, read logs and metrics, stop and start a
+/// every resource run, place an order and open its trace's waterfall across the services, read logs and metrics, stop and start a
 /// resource from the page. Screenshots of each page go to TestResults/screenshots/.</summary>
 public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassFixture<DashboardAppFixture>
 {
@@ -40,27 +40,36 @@ public sealed class DashboardBrowserTests(DashboardAppFixture fixture) : IClassF
         Assert.NotEmpty(browser.All("tr[data-resource='catalog-0'] td.urls a"));
         browser.Screenshot("01-resources");
 
-        // A request through a service, carrying our own trace context so its trace is easy to find.
-        // TODO(order service): place an order instead, and assert the waterfall spans order, catalog, payment and notification.
+        // Place an order, carrying our own trace context so its trace is easy to find.
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        using (var catalog = fixture.App.CreateHttpClient("catalog"))
+        using (var order = fixture.App.CreateHttpClient("order"))
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard-browser-test/no-such-route");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { buyerId = "dashboard-browser-test", lines = new[] { new { productId = 2, quantity = 1 } } }),
+            };
+            request.Headers.Add("Idempotency-Key", traceId);
             request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
-            using var response = await catalog.SendAsync(request, TestContext.Current.CancellationToken);
-            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            using var response = await order.SendAsync(request, TestContext.Current.CancellationToken);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
         browser.GoTo($"{baseUrl}/traces");
         browser.Driver.FindElement(By.Id("text")).SendKeys(traceId);
-        browser.WaitUntil(() => browser.All($"tr[data-trace-id='{traceId}'] a.trace-link").Count == 1, "the request's trace listed");
+        browser.WaitUntil(() => browser.All($"tr[data-trace-id='{traceId}'] a.trace-link").Count == 1, "the order's trace listed");
         browser.Screenshot("02-traces");
         browser.Click($"tr[data-trace-id='{traceId}'] a.trace-link", "open the trace");
-        browser.WaitUntil(() => browser.All(".span-row[data-service='catalog']").Count > 0, "the trace's waterfall with a catalog span");
         Assert.EndsWith($"/traces/{traceId}", browser.Driver.Url, StringComparison.Ordinal);
+
+        // The waterfall fills as the purchase travels: order, its call to catalog, then payment and notification over RabbitMQ.
+        foreach (var service in new[] { "order", "catalog", "payment", "notification" })
+        {
+            browser.WaitUntil(() => browser.All($".span-row[data-service='{service}']").Count > 0, $"the order's waterfall with a {service} span");
+        }
+
         browser.Click(".span-row", "open the first span");
         browser.WaitUntil(() => browser.All(".span-details:not([hidden])").Count == 1, "span details open");
-        Assert.Contains("/dashboard-browser-test/no-such-route", browser.All(".span-details:not([hidden])")[0].Text, StringComparison.Ordinal);
+        Assert.Contains("/api/orders", browser.All(".span-details:not([hidden])")[0].Text, StringComparison.Ordinal);
         browser.Screenshot("03-trace-waterfall");
 
         browser.GoTo($"{baseUrl}/structured");
