@@ -13,7 +13,11 @@ app.MapDefaultEndpoints();
 // schema and seed before the first request; replicas coordinate through an advisory lock
 await app.Services.GetRequiredService<CatalogMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
 
-app.UseRateLimiter();
+if (CatalogRateLimit.IsEnabled(app.Configuration))
+{
+    app.UseRateLimiter();
+}
+
 app.MapOpenApi();
 app.MapCatalogApi();
 

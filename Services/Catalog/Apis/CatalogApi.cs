@@ -8,7 +8,12 @@ public static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/catalog").WithTags("Catalog").RequireRateLimiting(Extensions.CatalogRateLimit.PolicyName);
+        var api = app.MapGroup("/api/catalog").WithTags("Catalog");
+        if (Extensions.CatalogRateLimit.IsEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
+        {
+            api.RequireRateLimiting(Extensions.CatalogRateLimit.PolicyName);
+        }
+
         api.MapGet("/items/{id}", GetItemAsync).WithName("GetItem")
             .Produces<CatalogItem>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).Produces(StatusCodes.Status304NotModified);
         api.MapGet("/items", ListItemsAsync).WithName("ListItems");

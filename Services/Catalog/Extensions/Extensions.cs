@@ -55,13 +55,16 @@ public static class Extensions
 
         // per client (user, else IP), shared by the replicas through Redis; fails open to a local bucket without Redis
         var rateLimit = builder.Configuration.GetSection("Catalog:RateLimit");
-        builder.AddDistributedRateLimiter(options =>
+        if (CatalogRateLimit.IsEnabled(builder.Configuration))
         {
-            options.PolicyName = CatalogRateLimit.PolicyName;
-            options.KeyPrefix = "catalog:ratelimit";
-            options.PermitLimit = rateLimit.GetValue("PermitLimit", CatalogRateLimit.DefaultPermitsPerSecond);
-            options.Burst = rateLimit.GetValue("Burst", CatalogRateLimit.DefaultBurst);
-        });
+            builder.AddDistributedRateLimiter(options =>
+            {
+                options.PolicyName = CatalogRateLimit.PolicyName;
+                options.KeyPrefix = "catalog:ratelimit";
+                options.PermitLimit = rateLimit.GetValue("PermitLimit", CatalogRateLimit.DefaultPermitsPerSecond);
+                options.Burst = rateLimit.GetValue("Burst", CatalogRateLimit.DefaultBurst);
+            });
+        }
 
         builder.Services.AddJsonTypeInfoResolver(CatalogJsonContext.Default);
         builder.Services.AddOpenApi();
@@ -75,4 +78,7 @@ public static class CatalogRateLimit
     public const string PolicyName = "catalog-clients";
     public const int DefaultPermitsPerSecond = 200;
     public const int DefaultBurst = 400;
+
+    /// <summary><c>Catalog:RateLimit:Enabled</c>, default true (the benchmark turns it off: see docs/benchmarks.md).</summary>
+    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue("Catalog:RateLimit:Enabled", true);
 }
