@@ -18,6 +18,13 @@ public sealed class AppHostFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
         // With the dashboard, services export telemetry over OTLP, as they do under `dotnet run`; tests read its stores.
         builder.Configuration["Dashboard:Enabled"] = "true";
+
+        // The tests play hundreds of buyers from one loopback address; the catalog's per-client limit (tested on its own
+        // in Catalog.Tests) would treat them as one client. The limiter stays on, with a budget that fits the suite.
+        var catalog = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "catalog");
+        builder.CreateResourceBuilder(catalog)
+            .WithEnvironment("Catalog__RateLimit__PermitLimit", "100000")
+            .WithEnvironment("Catalog__RateLimit__Burst", "100000");
         _app = builder.Build();
         await _app.StartAsync();
         using var timeout = new CancellationTokenSource(StartupTimeout);

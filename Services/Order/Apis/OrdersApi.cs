@@ -36,7 +36,20 @@ public static class OrdersApi
         }
 
         var lines = request!.Lines!;
-        var prices = await catalog.GetPricesAsync([.. lines.Select(l => l.ProductId)], cancellationToken);
+        IReadOnlyDictionary<int, CatalogPrice> prices;
+        try
+        {
+            prices = await catalog.GetPricesAsync([.. lines.Select(l => l.ProductId)], cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TimeoutException or Polly.CircuitBreaker.BrokenCircuitException
+            || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // Nothing was stored: the buyer retries with the same Idempotency-Key and gets exactly one order.
+            http.Response.Headers.RetryAfter = "2";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Catalog unavailable",
+                detail: "Current prices could not be read from the catalog; retry with the same Idempotency-Key.");
+        }
+
         var unknown = lines.Where(l => !prices.ContainsKey(l.ProductId)).Select(l => l.ProductId).ToList();
         if (unknown.Count > 0)
         {
