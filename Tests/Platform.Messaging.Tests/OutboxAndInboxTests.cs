@@ -81,7 +81,7 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture)
         using var healthy = CancellationTokenSource.CreateLinkedTokenSource(ct);
         healthy.CancelAfter(TimeSpan.FromSeconds(60));
         await fixture.Servers.WaitForResourceHealthyAsync("messaging", healthy.Token);
-        var received = await WaitForAsync(id, TimeSpan.FromSeconds(90));
+        var received = await WaitForAsync(id, TimeSpan.FromSeconds(150));
         Assert.Equal("while-broker-down", received.Name);
     }
 
