@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Platform.Redis;
 
-namespace Platform.Redis.Tests;
+namespace Platform.Testing.Redis;
 
 /// <summary>
 /// A real redis-server on a free loopback port with a random password, no persistence. Can be killed (SIGKILL),
@@ -209,27 +210,4 @@ public sealed class RedisServer : IAsyncDisposable
         _process?.Dispose();
         return ValueTask.CompletedTask;
     }
-}
-
-/// <summary>One server shared by the tests of a class that do not stop it.</summary>
-public sealed class RedisServerFixture : IAsyncLifetime
-{
-    public RedisServer Server { get; private set; } = null!;
-
-    public RedisConnection Connection { get; private set; } = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        Server = await RedisServer.StartAsync();
-        Connection = await Server.ConnectAsync();
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Connection.DisposeAsync();
-        await Server.DisposeAsync();
-    }
-
-    /// <summary>A key unique to the calling test.</summary>
-    public static string Key(string name) => $"{name}:{Guid.NewGuid():N}";
 }
