@@ -32,7 +32,11 @@ public sealed class WebDefaultsTests
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
 
         using var small = await client.PostAsync("/upload", new ByteArrayContent(new byte[1024]), Ct);
-        using var large = await client.PostAsync("/upload", new ByteArrayContent(new byte[2 * 1024 * 1024]), Ct);
+        // Expect: 100-continue makes the client wait for the server's verdict before streaming the body; without it the
+        // server's early 413 and connection close can race the upload and surface as a broken pipe instead.
+        using var oversized = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new ByteArrayContent(new byte[2 * 1024 * 1024]) };
+        oversized.Headers.ExpectContinue = true;
+        using var large = await client.SendAsync(oversized, Ct);
 
         Assert.Equal(HttpStatusCode.OK, small.StatusCode);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
