@@ -21,11 +21,16 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
     private readonly long _leaseTicks = (long)(owner.Options.EffectiveLeaseLifetime.TotalSeconds * Stopwatch.Frequency);
     private readonly int _maxBatch = Math.Max(1, Math.Min(owner.Options.MaxLeaseSize, (int)Math.Floor(owner.Options.SharedDepth)));
     private int _batch = 1;
+    private int _waitingPermits;
+    private int _lastGranted;
     private Task? _refill;
     private long _emptyUntil;
     private long _redisDownUntil;
     private long _lastUsed = Stopwatch.GetTimestamp();
     private RateLimiter? _fallback;
+
+    /// <summary>Longest a caller waits for permits while Redis keeps granting them to others first.</summary>
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(1);
 
     public override TimeSpan? IdleDuration
     {
@@ -57,21 +62,49 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
 
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
-        for (int attempt = 0; attempt < 3; attempt++)
+        // A caller waits through as many refills as it takes: each one either grants permits (progress, though other
+        // callers may take them first), says the bucket is empty (Decide rejects) or fails (Decide falls back), so
+        // only a partition that stays contended for WaitLimit is rejected without Redis having said so.
+        long deadline = Stopwatch.GetTimestamp() + (long)(WaitLimit.TotalSeconds * Stopwatch.Frequency);
+        bool waiting = false;
+        try
         {
-            Task? refill;
-            lock (_gate)
+            while (true)
             {
-                if (Decide(permitCount, out refill) is { } lease)
+                Task? refill;
+                lock (_gate)
                 {
-                    return lease;
+                    if (Decide(permitCount, out refill) is { } lease)
+                    {
+                        return lease;
+                    }
+
+                    if (!waiting)
+                    {
+                        waiting = true;
+                        _waitingPermits += permitCount;
+                    }
+                }
+
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    RateLimitingDiagnostics.Rejected.Add(1, new KeyValuePair<string, object?>("ratelimit.source", "contention"));
+                    return DistributedLease.RejectedFor(TimeSpan.FromSeconds(1));
+                }
+
+                await refill!.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (waiting)
+            {
+                lock (_gate)
+                {
+                    _waitingPermits -= permitCount;
                 }
             }
-
-            await refill!.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-
-        return DistributedLease.RejectedFor(owner.Options.EmissionIntervalMs >= 1 ? TimeSpan.FromMilliseconds(owner.Options.EmissionIntervalMs) : TimeSpan.FromSeconds(1));
     }
 
     /// <summary>A lease when the answer is known locally; otherwise null and the refill to wait for.</summary>
@@ -92,7 +125,7 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
 
         if (TrySpend(now, permitCount))
         {
-            if (Available(now) * 2 <= _batch)
+            if (Available(now) * 2 <= _lastGranted)
             {
                 StartRefill(); // prefetch: the next batch arrives before this one runs out
             }
@@ -156,7 +189,8 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
 
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _refill = done.Task;
-        int wanted = _batch;
+        // the adaptive batch, or what the callers already waiting need if that is more
+        int wanted = Math.Min(_maxBatch, Math.Max(_batch, _waitingPermits));
         _batch = Math.Min(_maxBatch, _batch * 2);
         _ = RefillAsync(wanted, done);
         return done.Task;
@@ -179,6 +213,7 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
                 {
                     RateLimitingDiagnostics.PermitsLeased.Add(granted);
                     _leases.Add((granted, sent + _leaseTicks));
+                    _lastGranted = granted;
                 }
                 else
                 {

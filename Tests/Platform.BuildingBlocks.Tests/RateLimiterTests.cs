@@ -112,6 +112,40 @@ public sealed class RateLimiterTests(RedisFixture redis, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task A_partition_far_below_its_limit_never_rejects_under_concurrent_demand()
+    {
+        // one client far under its limit (wrk against the catalog): 64 callers at once outrun any single batch, and
+        // every caller must still get a permit, however many refills it waits for
+        using var host = NewInstance(o =>
+        {
+            o.PermitLimit = 10_000_000;
+            o.Burst = 2_000_000; // lease lifetime 100 ms
+        });
+        await WarmAsync(host);
+        var factory = Factory(host);
+        using var limiter = factory.CreatePartition("busy-client");
+        var clock = Stopwatch.StartNew();
+        int acquired = 0, rejected = 0;
+
+        async Task Hammer()
+        {
+            while (clock.Elapsed < TimeSpan.FromSeconds(1.5))
+            {
+                using var lease = limiter.AttemptAcquire() is { IsAcquired: true } quick ? quick : await limiter.AcquireAsync();
+                Interlocked.Increment(ref lease.IsAcquired ? ref acquired : ref rejected);
+                await Task.Yield();
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(Hammer)));
+
+        output.WriteLine($"{acquired} acquired, {rejected} rejected, {factory.LeaseRequestCount} Redis calls");
+        Assert.Equal(0, rejected);
+        Assert.True(acquired > 1000, $"only {acquired} permits in 1.5 s");
+        Assert.True(factory.LeaseRequestCount <= acquired / 100, $"{factory.LeaseRequestCount} Redis calls for {acquired} permits");
+    }
+
+    [Fact]
     public async Task Rejected_requests_get_429_with_Retry_After()
     {
         await using var web = await TestWeb.StartAsync(

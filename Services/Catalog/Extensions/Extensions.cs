@@ -79,6 +79,6 @@ public static class CatalogRateLimit
     public const int DefaultPermitsPerSecond = 200;
     public const int DefaultBurst = 400;
 
-    /// <summary><c>Catalog:RateLimit:Enabled</c>, default true (the benchmark turns it off: see docs/benchmarks.md).</summary>
+    /// <summary><c>Catalog:RateLimit:Enabled</c>, default true.</summary>
     public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue("Catalog:RateLimit:Enabled", true);
 }
