@@ -6,6 +6,9 @@ public sealed class AppHostFixture : IAsyncLifetime
 {
     public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
 
+    /// <summary>The payment service's <c>Payment:GiveUpAfter</c> in this suite (2 minutes in production).</summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
+
     private DistributedApplication? _app;
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
@@ -25,6 +28,15 @@ public sealed class AppHostFixture : IAsyncLifetime
         builder.CreateResourceBuilder(catalog)
             .WithEnvironment("Catalog__RateLimit__PermitLimit", "100000")
             .WithEnvironment("Catalog__RateLimit__Burst", "100000");
+
+        // Payment deadlines short enough for a test to watch a payment wait and then give up, with the same shape as
+        // production: retries every few seconds, attempts that time out before the provider's slow answers.
+        var payment = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "payment");
+        builder.CreateResourceBuilder(payment)
+            .WithEnvironment("Payment__GiveUpAfter", GiveUpAfter.ToString())
+            .WithEnvironment("Payment__MaxRetryInterval", "00:00:02")
+            .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
+            .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05");
         _app = builder.Build();
         await _app.StartAsync();
         using var timeout = new CancellationTokenSource(StartupTimeout);

@@ -1,22 +1,18 @@
-using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-
 namespace Platform.EndToEnd.Tests;
 
-/// <summary>The purchase flow under contention and a failing payment provider, through the real services.</summary>
+/// <summary>The purchase flow under contention and a misbehaving payment provider, through the real services.</summary>
 [Collection(AppHostCollection.Name)]
 public sealed class OrderFlowFaultTests(AppHostFixture fixture)
 {
-    private static readonly TimeSpan Settle = TimeSpan.FromSeconds(120);
+    private const string BreakerOpened = "Circuit breaker of HttpClient 'PaymentProviderClient' opened";
+    private const string BreakerClosed = "Circuit breaker of HttpClient 'PaymentProviderClient' closed";
 
     [Fact]
     public async Task Five_hundred_concurrent_orders_for_one_hundred_units_confirm_exactly_one_hundred()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var catalog = fixture.App.CreateHttpClient("catalog");
-        using var order = fixture.App.CreateHttpClient("order");
-        var itemId = await CreateItemAsync(catalog, stock: 100, ct);
+        using var shop = new Shop(fixture.App);
+        var itemId = await shop.CreateItemAsync(stock: 100, ct);
 
         using var gate = new SemaphoreSlim(64);
         var placed = await Task.WhenAll(Enumerable.Range(0, 500).Select(async i =>
@@ -24,7 +20,7 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
             await gate.WaitAsync(ct);
             try
             {
-                return await PlaceAsync(order, $"rush-{i}", itemId, ct);
+                return await shop.PlaceAsync($"rush-{i}", itemId, ct);
             }
             finally
             {
@@ -32,100 +28,81 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
             }
         }));
 
-        var final = await WaitForFinalAsync(order, placed, ct);
+        var final = await shop.WaitForFinalAsync(placed, ct);
         Assert.Equal(100, final.Count(s => s == "confirmed"));
         Assert.Equal(400, final.Count(s => s == "cancelled"));
-        Assert.Equal(0, await StockAsync(catalog, itemId, ct));
+        Assert.Equal(0, await shop.StockAsync(itemId, ct));
     }
 
     [Fact]
     public async Task When_the_provider_declines_every_charge_orders_are_cancelled_and_their_stock_released()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var catalog = fixture.App.CreateHttpClient("catalog");
-        using var order = fixture.App.CreateHttpClient("order");
-        using var provider = fixture.App.CreateHttpClient("payment-provider");
-        var itemId = await CreateItemAsync(catalog, stock: 5, ct);
-        var normal = await provider.GetStringAsync("/admin/behaviour", ct);
-        (await provider.PutAsJsonAsync("/admin/behaviour", new { latencyMs = 5, failureRate = 0.0, declineRate = 1.0 }, ct)).EnsureSuccessStatusCode();
-        try
+        using var shop = new Shop(fixture.App);
+        var itemId = await shop.CreateItemAsync(stock: 5, ct);
+        await using (await shop.ProviderBehavesAsync(latencyMs: 5, failureRate: 0, declineRate: 1, ct))
         {
-            var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => PlaceAsync(order, $"declined-{i}", itemId, ct)));
+            var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => shop.PlaceAsync($"declined-{i}", itemId, ct)));
 
-            var final = await WaitForFinalAsync(order, placed, ct);
+            var final = await shop.WaitForFinalAsync(placed, ct);
             Assert.All(final, s => Assert.Equal("cancelled", s));
-            await WaitUntilAsync(async () => await StockAsync(catalog, itemId, ct) == 5, ct);
-        }
-        finally
-        {
-            using var restore = new StringContent(normal, System.Text.Encoding.UTF8, "application/json");
-            (await provider.PutAsync("/admin/behaviour", restore, ct)).EnsureSuccessStatusCode();
+            await Shop.WaitUntilAsync(async () => await shop.StockAsync(itemId, ct) == 5, ct);
         }
     }
 
-    private static async Task<int> CreateItemAsync(HttpClient catalog, int stock, CancellationToken ct)
+    [Fact]
+    public async Task When_the_provider_fails_every_call_payments_wait_then_orders_are_cancelled_uncharged_and_stock_released()
     {
-        using var response = await catalog.PostAsJsonAsync("/api/catalog/items", new
+        var ct = TestContext.Current.CancellationToken;
+        using var shop = new Shop(fixture.App);
+        var itemId = await shop.CreateItemAsync(stock: 5, ct);
+        await using (await shop.ProviderBehavesAsync(latencyMs: 5, failureRate: 1, declineRate: 0, ct))
         {
-            name = $"e2e item {Guid.NewGuid():N}",
-            description = "made by an end-to-end test",
-            price = 12.50m,
-            brandId = 1,
-            categoryId = 1,
-            availableStock = stock,
-        }, ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (int)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["id"]!;
-    }
+            var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => shop.PlaceAsync($"unavailable-{i}", itemId, ct)));
 
-    private static async Task<string> PlaceAsync(HttpClient order, string buyer, int itemId, CancellationToken ct)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
-        {
-            Content = JsonContent.Create(new { buyerId = buyer, lines = new[] { new { productId = itemId, quantity = 1 } } }),
-        };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
-        using var response = await order.SendAsync(request, ct);
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["id"]!;
-    }
-
-    private static async Task<string[]> WaitForFinalAsync(HttpClient order, string[] orderIds, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow + Settle;
-        var statuses = new string[orderIds.Length];
-        while (true)
-        {
-            for (var i = 0; i < orderIds.Length; i++)
+            // An unavailable provider is waited out (Payment:GiveUpAfter), not turned into a failure at once.
+            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+            foreach (var id in placed)
             {
-                if (statuses[i] is not ("confirmed" or "cancelled"))
-                {
-                    var stored = JsonNode.Parse(await order.GetStringAsync($"/api/orders/{orderIds[i]}", ct))!;
-                    statuses[i] = ((string)stored["status"]!).ToLowerInvariant();
-                }
+                Assert.False(Shop.IsFinal(await shop.StatusAsync(id, ct)), $"order {id} was decided while the provider was only unavailable");
             }
 
-            if (statuses.All(s => s is "confirmed" or "cancelled"))
-            {
-                return statuses;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline,
-                $"not final within {Settle}: {string.Join(", ", statuses.GroupBy(s => s).Select(g => $"{g.Key}={g.Count()}"))}");
-            await Task.Delay(500, ct);
+            var final = await shop.WaitForFinalAsync(placed, ct);
+            Assert.All(final, s => Assert.Equal("cancelled", s));
+            await Shop.WaitUntilAsync(async () => await shop.StockAsync(itemId, ct) == 5, ct);
+            var charges = await shop.ChargesByKeyAsync(ct);
+            Assert.All(placed, id => Assert.False(charges.ContainsKey($"order-{id}"), $"order {id} was charged"));
         }
     }
 
-    private static async Task<int> StockAsync(HttpClient catalog, int itemId, CancellationToken ct) =>
-        (int)JsonNode.Parse(await catalog.GetStringAsync($"/api/catalog/items/{itemId}", ct))!["availableStock"]!;
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken ct)
+    [Fact]
+    public async Task A_slow_provider_opens_the_breaker_orders_wait_and_once_it_recovers_each_is_confirmed_and_charged_once()
     {
-        var deadline = DateTime.UtcNow + Settle;
-        while (!await condition())
+        var ct = TestContext.Current.CancellationToken;
+        using var shop = new Shop(fixture.App);
+        var itemId = await shop.CreateItemAsync(stock: 10, ct);
+        int BreakerLines(string text) => fixture.App.GetResourceLogs("payment").Count(l => l.Text.Contains(text, StringComparison.Ordinal));
+        var openedBefore = BreakerLines(BreakerOpened);
+        var closedBefore = BreakerLines(BreakerClosed);
+        string[] placed;
+
+        // Slower than the payment client's attempt timeout (1.5 s in the fixture): every attempt times out.
+        await using (await shop.ProviderBehavesAsync(latencyMs: 2500, failureRate: 0, declineRate: 0, ct))
         {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {Settle}");
-            await Task.Delay(500, ct);
+            placed = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => shop.PlaceAsync($"slow-{i}", itemId, ct)));
+            await Shop.WaitUntilAsync(() => Task.FromResult(BreakerLines(BreakerOpened) > openedBefore), ct, TimeSpan.FromSeconds(30));
+            foreach (var id in placed)
+            {
+                Assert.False(Shop.IsFinal(await shop.StatusAsync(id, ct)), $"order {id} was decided while the breaker was open");
+            }
         }
+
+        var final = await shop.WaitForFinalAsync(placed, ct);
+        Assert.All(final, s => Assert.Equal("confirmed", s));
+        Assert.Equal(10 - placed.Length, await shop.StockAsync(itemId, ct));
+        // Timed-out attempts reached the provider too; its idempotency key made each order one charge.
+        var charges = await shop.ChargesByKeyAsync(ct);
+        Assert.All(placed, id => Assert.Equal(1, charges.GetValueOrDefault($"order-{id}")));
+        await Shop.WaitUntilAsync(() => Task.FromResult(BreakerLines(BreakerClosed) > closedBefore), ct, TimeSpan.FromSeconds(30));
     }
 }
