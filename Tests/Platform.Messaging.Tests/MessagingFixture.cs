@@ -25,6 +25,12 @@ public sealed class MessagingFixture : IAsyncLifetime
 
     public static ConcurrentDictionary<Guid, ReceivedEvent> Received { get; } = new();
 
+    /// <summary>A message whose name starts with this makes the consumer throw, every time.</summary>
+    public const string PoisonPrefix = "poison-";
+
+    /// <summary>How many times the consumer was handed each poison message.</summary>
+    public static ConcurrentDictionary<string, int> Attempts { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { ApplicationName = "messaging-tests", AppHostDirectory = AppContext.BaseDirectory });
@@ -76,6 +82,12 @@ public sealed class MessagingFixture : IAsyncLifetime
     {
         protected override async Task HandleAsync(ConsumeContext<ThingHappened> context, NpgsqlTransaction transaction)
         {
+            if (context.Message.Name.StartsWith(PoisonPrefix, StringComparison.Ordinal))
+            {
+                Attempts.AddOrUpdate(context.Message.Name, 1, (_, n) => n + 1);
+                throw new InvalidOperationException($"cannot handle {context.Message.Name}");
+            }
+
             await using var command = new NpgsqlCommand("INSERT INTO effects (message_id, name) VALUES (@id, @name)", transaction.Connection, transaction);
             command.Parameters.AddWithValue("id", context.MessageId!.Value);
             command.Parameters.AddWithValue("name", context.Message.Name);

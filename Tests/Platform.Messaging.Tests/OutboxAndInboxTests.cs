@@ -85,6 +85,55 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture)
         Assert.Equal("while-broker-down", received.Name);
     }
 
+    [Fact]
+    public async Task A_message_its_consumer_always_fails_is_retried_then_kept_in_the_error_queue_with_its_fault()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = MessagingFixture.PoisonPrefix + Guid.NewGuid().ToString("N");
+        var id = await WriteAsync(name, commit: true);
+
+        // The first delivery and MassTransit's 5 retries with backoff (0.2 s ... 10 s), then the error queue.
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri((await fixture.Servers.GetConnectionStringAsync("messaging", ct))!) };
+        await using var connection = await factory.CreateConnectionAsync(ct);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        RabbitMQ.Client.BasicGetResult? faulted = null;
+        while (faulted is null && DateTime.UtcNow < deadline)
+        {
+            faulted = await FindInQueueAsync(connection, "recording_error", name, ct);
+            await Task.Delay(faulted is null ? 500 : 0, ct);
+        }
+
+        Assert.NotNull(faulted);
+        Assert.Equal(6, MessagingFixture.Attempts[name]);
+        Assert.Equal(id.ToString(), faulted.BasicProperties.MessageId);
+        var headers = faulted.BasicProperties.Headers!;
+        Assert.Contains("MT-Fault-ExceptionType", headers.Keys);
+        Assert.Contains("cannot handle", System.Text.Encoding.UTF8.GetString((byte[])headers["MT-Fault-Message"]!));
+        Assert.False(MessagingFixture.Received.ContainsKey(id));
+    }
+
+    /// <summary>Looks through a queue without consuming it: unacknowledged messages go back when the channel closes.</summary>
+    private static async Task<RabbitMQ.Client.BasicGetResult?> FindInQueueAsync(RabbitMQ.Client.IConnection connection, string queue, string text, CancellationToken ct)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        try
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: false, ct) is { } message)
+            {
+                if (System.Text.Encoding.UTF8.GetString(message.Body.Span).Contains(text, StringComparison.Ordinal))
+                {
+                    return message;
+                }
+            }
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // the error queue does not exist until MassTransit faults a first message
+        }
+
+        return null;
+    }
+
     private async Task<Guid> WriteAsync(string name, bool commit)
     {
         await using var connection = await DataSource.OpenConnectionAsync(TestContext.Current.CancellationToken);
