@@ -6,7 +6,7 @@ namespace Platform.Catalog.Tests;
 public sealed class RateLimitTests(RateLimitFixture fixture)
 {
     [Fact]
-    public async Task A_client_over_its_limit_gets_429_with_Retry_After_across_both_replicas_while_health_and_inventory_are_not_limited()
+    public async Task A_client_over_its_limit_gets_429_with_Retry_After_across_both_replicas_while_health_inventory_and_prices_are_not_limited()
     {
         var elapsed = Stopwatch.StartNew();
         var statuses = new List<HttpStatusCode>();
@@ -35,6 +35,7 @@ public sealed class RateLimitTests(RateLimitFixture fixture)
         {
             var reservation = await fixture.Replica1.DeleteAsync($"/api/catalog/inventory/reservations/{Guid.NewGuid()}");
             Assert.Equal(HttpStatusCode.NotFound, reservation.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await fixture.Replica0.GetAsync($"/api/catalog/internal/prices?ids={1 + i}")).StatusCode);
         }
     }
 }

@@ -66,6 +66,8 @@ public sealed class ReadApiTests(CatalogFixture fixture)
     [InlineData("/api/catalog/items/search")]
     [InlineData("/api/catalog/items/by-ids?ids=1,x")]
     [InlineData("/api/catalog/items/by-ids")]
+    [InlineData("/api/catalog/internal/prices?ids=0")]
+    [InlineData("/api/catalog/internal/prices")]
     [InlineData("/api/catalog/bestsellers?top=0")]
     [InlineData("/api/catalog/bestsellers?top=101")]
     public async Task Bad_input_is_a_400_problem(string url)

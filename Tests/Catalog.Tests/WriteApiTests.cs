@@ -47,6 +47,24 @@ public sealed class WriteApiTests(CatalogFixture fixture)
     }
 
     [Fact]
+    public async Task The_order_services_prices_come_from_the_cache_and_a_price_change_is_seen_at_once_on_every_replica()
+    {
+        var id = TestData.FreshSeededId();
+        async Task<decimal> PriceAsync(HttpClient replica) =>
+            Assert.Single((await replica.GetFromJsonAsync<List<CatalogItem>>($"/api/catalog/internal/prices?ids={id},99999999", CatalogAppFixture.Json))!).Price;
+        await PriceAsync(fixture.Replica0);
+        await PriceAsync(fixture.Replica1);
+        Assert.Equal("HIT-L1", (await fixture.Replica1.GetAsync($"/api/catalog/items/{id}")).CacheHeader());
+
+        var current = await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
+        var put = await fixture.Replica0.PutAsync(id, current.ToRequest(price: current.Price + 1m), current.ETag);
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+
+        Assert.Equal(current.Price + 1m, await PriceAsync(fixture.Replica1));
+        Assert.Equal(current.Price + 1m, await PriceAsync(fixture.Replica0));
+    }
+
+    [Fact]
     public async Task A_stale_version_gets_409_and_a_missing_one_428()
     {
         var id = TestData.FreshSeededId();
