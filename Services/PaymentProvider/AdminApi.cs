@@ -1,8 +1,11 @@
 namespace Platform.PaymentProvider;
 
-public sealed record ChargesReport(int Count, IReadOnlyList<Charge> Charges);
+public sealed record ChargesReport(int Count, IReadOnlyList<ChargeResponse> Charges, IReadOnlyList<string> InFlight);
 
-/// <summary>What tests and benchmarks use to make the provider slow, failing or declining, and to count charges.</summary>
+public sealed record RefundsReport(int Count, IReadOnlyList<Refund> Refunds);
+
+/// <summary>What tests and benchmarks use to make the provider slow, failing, declining or unreachable, and to
+/// count charges and refunds.</summary>
 public static class AdminApi
 {
     public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder app)
@@ -19,10 +22,15 @@ public static class AdminApi
             behaviour.Set(requested);
             return Results.Ok(requested);
         });
-        admin.MapGet("/charges", (ChargeLedger ledger) =>
+        admin.MapGet("/charges", (ChargeLedger ledger, RefundLedger refunds) =>
         {
             var charges = ledger.All();
-            return new ChargesReport(charges.Count, charges);
+            return new ChargesReport(charges.Count, [.. charges.Select(c => ChargeResponse.Of(c, refunds))], ledger.InFlightKeys());
+        });
+        admin.MapGet("/refunds", (RefundLedger refunds) =>
+        {
+            var all = refunds.All();
+            return new RefundsReport(all.Count, all);
         });
         return app;
     }

@@ -2,60 +2,92 @@ namespace Platform.PaymentProvider;
 
 public sealed record ChargeRequest(decimal Amount, string? Currency);
 
-public sealed record ChargeResponse(string Id, decimal Amount, string Status);
+/// <summary>A charge as the API shows it: Stripe keeps a refunded charge "succeeded" and says so in refunded.</summary>
+public sealed record ChargeResponse(string Id, string IdempotencyKey, decimal Amount, string Status, decimal AmountRefunded, bool Refunded, DateTimeOffset CreatedAt)
+{
+    public static ChargeResponse Of(Charge charge, RefundLedger refunds)
+    {
+        var refunded = refunds.RefundedOf(charge.Id);
+        return new(charge.Id, charge.IdempotencyKey, charge.Amount, charge.Status, refunded, refunded >= charge.Amount, charge.CreatedAt);
+    }
+}
 
-public sealed record ChargeError(string Error);
+public sealed record ProviderError(string Error);
 
 public static class ChargesApi
 {
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
     public static IEndpointRouteBuilder MapChargesApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/v1/charges", CreateChargeAsync);
+        // By key rather than a search: the key is what a client that lost the answer still has, and it names at
+        // most one charge, so "none" is a plain 404.
+        app.MapGet("/v1/charges/by-key/{idempotencyKey}", FindByKeyAsync);
         return app;
     }
 
     private static async Task<IResult> CreateChargeAsync(
-        ChargeRequest request, HttpContext http, BehaviourSwitch behaviour, ChargeLedger ledger, ILoggerFactory loggers)
+        ChargeRequest request, HttpContext http, BehaviourSwitch behaviour, ChargeLedger ledger, RefundLedger refunds, ILoggerFactory loggers)
     {
-        if (http.Request.Headers["Idempotency-Key"].ToString() is not { Length: > 0 } key)
+        if (behaviour.Current.Down)
         {
-            return Results.BadRequest(new ChargeError("idempotency_key_required"));
+            return BehaviourSwitch.Unavailable();
+        }
+
+        if (http.Request.Headers[IdempotencyKeyHeader].ToString() is not { Length: > 0 } key)
+        {
+            return Results.BadRequest(new ProviderError("idempotency_key_required"));
         }
 
         if (request.Amount <= 0)
         {
-            return Results.BadRequest(new ChargeError("invalid_amount"));
+            return Results.BadRequest(new ProviderError("invalid_amount"));
         }
 
-        // A replayed key answers the original charge at once, whatever the current failure settings: the money
-        // moved already, and the caller retrying after a lost response must learn that.
+        // A replayed key answers the original charge at once, whatever the failure settings: the money moved
+        // already, and the caller retrying after a lost response must learn that.
         if (ledger.Find(key) is { } existing)
         {
-            return Results.Created($"/v1/charges/{existing.Id}", ToResponse(existing));
+            return Created(existing, refunds);
         }
 
-        var current = behaviour.Current;
-        if (current.LatencyMs > 0)
+        using (ledger.Accept(key))
         {
-            // Not cancelled by the caller going away: a real provider finishes the charge even if the client timed
-            // out, which is exactly the case idempotency keys exist for.
-            await Task.Delay(current.LatencyMs, CancellationToken.None);
-        }
+            if (await behaviour.DelayOrFailAsync(CancellationToken.None) is { } failure)
+            {
+                return failure;
+            }
 
-        if (BehaviourSwitch.Roll(current.FailureRate))
-        {
-            return Results.Json(new ChargeError("provider_unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
-        }
+            if (BehaviourSwitch.Roll(behaviour.Current.DeclineRate))
+            {
+                return Results.Json(new ProviderError("card_declined"), statusCode: StatusCodes.Status402PaymentRequired);
+            }
 
-        if (BehaviourSwitch.Roll(current.DeclineRate))
-        {
-            return Results.Json(new ChargeError("card_declined"), statusCode: StatusCodes.Status402PaymentRequired);
+            var charge = ledger.ChargeOnce(key, request.Amount);
+            loggers.CreateLogger("Charges").LogInformation("Charge {ChargeId} of {Amount} for key {Key}", charge.Id, charge.Amount, key);
+            return Created(charge, refunds);
         }
-
-        var charge = ledger.ChargeOnce(key, request.Amount);
-        loggers.CreateLogger("Charges").LogInformation("Charge {ChargeId} of {Amount} for key {Key}", charge.Id, charge.Amount, key);
-        return Results.Created($"/v1/charges/{charge.Id}", ToResponse(charge));
     }
 
-    private static ChargeResponse ToResponse(Charge charge) => new(charge.Id, charge.Amount, charge.Status);
+    private static async Task<IResult> FindByKeyAsync(string idempotencyKey, HttpContext http, BehaviourSwitch behaviour, ChargeLedger ledger, RefundLedger refunds)
+    {
+        if (behaviour.Current.Down)
+        {
+            return BehaviourSwitch.Unavailable();
+        }
+
+        // A lookup has no effect to finish, so a caller that gives up cancels its latency.
+        if (await behaviour.DelayOrFailAsync(http.RequestAborted) is { } failure)
+        {
+            return failure;
+        }
+
+        return ledger.Find(idempotencyKey) is { } charge
+            ? Results.Ok(ChargeResponse.Of(charge, refunds))
+            : Results.NotFound(new ProviderError("charge_not_found"));
+    }
+
+    private static IResult Created(Charge charge, RefundLedger refunds) =>
+        Results.Created($"/v1/charges/{charge.Id}", ChargeResponse.Of(charge, refunds));
 }

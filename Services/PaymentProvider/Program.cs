@@ -8,11 +8,13 @@ builder.Services.Configure<ProviderBehaviour>(builder.Configuration.GetSection(P
 builder.Services.AddSingleton<BehaviourSwitch>();
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<ChargeLedger>();
+builder.Services.AddSingleton<RefundLedger>();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapChargesApi();
+app.MapRefundsApi();
 app.MapAdminApi();
 
 app.Run();

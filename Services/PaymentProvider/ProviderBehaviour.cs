@@ -7,14 +7,20 @@ public sealed record ProviderBehaviour
 {
     public const string SectionName = "Provider";
 
-    /// <summary>Delay before every charge is answered (and recorded).</summary>
+    /// <summary>Delay before every call is answered (and its effect recorded). Replays are answered at once.</summary>
     public int LatencyMs { get; init; }
 
-    /// <summary>Share of charges answered 503 without charging (the provider's own outage).</summary>
+    /// <summary>Share of calls answered 503 without effect (the provider's own outage). Replays are not affected.</summary>
     public double FailureRate { get; init; }
 
     /// <summary>Share of charges answered 402 card_declined.</summary>
     public double DeclineRate { get; init; }
+
+    /// <summary>
+    /// Unreachable: every new call, replays included, is answered 503 at once; calls already in their latency still
+    /// complete. This is the outage in which a client cannot learn whether a charge it gave up on went through.
+    /// </summary>
+    public bool Down { get; init; }
 
     public string? Validate() =>
         LatencyMs < 0 ? "latencyMs must be >= 0"
@@ -34,4 +40,24 @@ public sealed class BehaviourSwitch(IOptions<ProviderBehaviour> configured)
 
     /// <summary>True with probability <paramref name="rate"/>; exactly never at 0 and always at 1.</summary>
     public static bool Roll(double rate) => rate >= 1 || (rate > 0 && Random.Shared.NextDouble() < rate);
+
+    /// <summary>The answer of a provider that cannot take the call.</summary>
+    public static IResult Unavailable() =>
+        Results.Json(new ProviderError("provider_unavailable"), statusCode: StatusCodes.Status503ServiceUnavailable);
+
+    /// <summary>
+    /// The latency, then the failure roll, of a call that is not a replay: a 503 to answer, or null to go ahead.
+    /// <paramref name="latencyToken"/> is <c>CancellationToken.None</c> for calls with an effect: a real provider
+    /// finishes a charge or a refund even if the client timed out, which is exactly the case idempotency keys exist for.
+    /// </summary>
+    public async Task<IResult?> DelayOrFailAsync(CancellationToken latencyToken)
+    {
+        var current = Current;
+        if (current.LatencyMs > 0)
+        {
+            await Task.Delay(current.LatencyMs, latencyToken);
+        }
+
+        return Roll(current.FailureRate) ? Unavailable() : null;
+    }
 }

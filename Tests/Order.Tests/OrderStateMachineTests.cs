@@ -14,6 +14,7 @@ public sealed class OrderStateMachineTests
         { OrderStatus.StockReserved, OrderTrigger.PaymentFailed, OrderStatus.Cancelled, OrderEffects.ReleaseStock | OrderEffects.AnnounceCancelled },
         { OrderStatus.StockReserved, OrderTrigger.TimedOut, OrderStatus.Cancelled, OrderEffects.ReleaseStock | OrderEffects.AnnounceCancelled },
         { OrderStatus.Cancelled, OrderTrigger.StockReserved, OrderStatus.Cancelled, OrderEffects.ReleaseStock },
+        { OrderStatus.Cancelled, OrderTrigger.PaymentSucceeded, OrderStatus.Cancelled, OrderEffects.RequestRefund },
     };
 
     [Theory]
@@ -74,6 +75,19 @@ public sealed class OrderStateMachineTests
                 var transition = OrderStateMachine.Apply(status, trigger);
                 Assert.Equal(status == OrderStatus.Pending && trigger == OrderTrigger.StockReserved, transition.Effects.HasFlag(OrderEffects.RequestPayment));
                 Assert.Equal(transition.To == OrderStatus.Confirmed && transition.Changed, trigger == OrderTrigger.PaymentSucceeded && status == OrderStatus.StockReserved);
+            }
+        }
+    }
+
+    [Fact]
+    public void Money_is_given_back_exactly_when_a_payment_succeeds_for_a_cancelled_order()
+    {
+        foreach (var status in Enum.GetValues<OrderStatus>())
+        {
+            foreach (var trigger in Enum.GetValues<OrderTrigger>())
+            {
+                var transition = OrderStateMachine.Apply(status, trigger);
+                Assert.Equal(status == OrderStatus.Cancelled && trigger == OrderTrigger.PaymentSucceeded, transition.Effects.HasFlag(OrderEffects.RequestRefund));
             }
         }
     }

@@ -12,8 +12,8 @@ public sealed class PaymentDecisionTests
         Assert.Equal(new PaymentDecision.Succeed("ch_1"), PaymentDecision.Decide(new ChargeAttempt.Charged("ch_1"), TimeSpan.FromHours(1), GiveUpAfter));
 
     [Fact]
-    public void A_decline_fails_at_once_with_the_provider_reason() =>
-        Assert.Equal(new PaymentDecision.Fail("card_declined"), PaymentDecision.Decide(new ChargeAttempt.Refused("card_declined"), TimeSpan.Zero, GiveUpAfter));
+    public void A_decline_fails_at_once_with_the_provider_reason_and_nothing_to_reconcile() =>
+        Assert.Equal(new PaymentDecision.Fail("card_declined", MayHaveCharged: false), PaymentDecision.Decide(new ChargeAttempt.Refused("card_declined"), TimeSpan.Zero, GiveUpAfter));
 
     [Fact]
     public void An_unavailable_provider_is_retried_before_the_deadline() =>
@@ -26,10 +26,10 @@ public sealed class PaymentDecisionTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void Unavailability_fails_the_payment_once_the_deadline_passed(bool breakerOpen)
+    public void Unavailability_fails_the_payment_once_the_deadline_passed_and_leaves_it_to_reconcile(bool breakerOpen)
     {
         ChargeAttempt attempt = breakerOpen ? new ChargeAttempt.BreakerOpen("open") : new ChargeAttempt.Unavailable("timed out");
-        Assert.Equal(new PaymentDecision.Fail(PaymentDecision.ProviderUnavailable), PaymentDecision.Decide(attempt, GiveUpAfter, GiveUpAfter));
+        Assert.Equal(new PaymentDecision.Fail(PaymentDecision.ProviderUnavailable, MayHaveCharged: true), PaymentDecision.Decide(attempt, GiveUpAfter, GiveUpAfter));
     }
 
     [Theory]

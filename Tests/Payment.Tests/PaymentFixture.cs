@@ -22,6 +22,11 @@ public sealed class PaymentFixture : IAsyncLifetime
     /// <summary>Short enough for a test to see a payment given up, long enough to wait out a 5 s breaker.</summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(25);
 
+    /// <summary>Short, so that a test sees a round soon after the provider is back.</summary>
+    public static readonly TimeSpan ReconcileInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(60);
+
     private IHost? _orderStandIn;
 
     public DistributedApplication App { get; private set; } = null!;
@@ -52,6 +57,8 @@ public sealed class PaymentFixture : IAsyncLifetime
             .WithEnvironment("Payment__MaxRetryInterval", "00:00:02")
             .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
             .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05")
+            .WithEnvironment("Payment__ReconcileInterval", ReconcileInterval.ToString())
+            .WithEnvironment("Payment__ReconcileDelay", "00:00:02")
             .WithHttpHealthCheck("/health");
         App = builder.Build();
         await App.StartAsync();
@@ -93,11 +100,70 @@ public sealed class PaymentFixture : IAsyncLifetime
         }
     }
 
-    public async Task SetBehaviourAsync(int latencyMs = 0, double failureRate = 0, double declineRate = 0)
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async Task SetBehaviourAsync(int latencyMs = 0, double failureRate = 0, double declineRate = 0, bool down = false)
     {
-        using var response = await Provider.PutAsJsonAsync("/admin/behaviour", new { latencyMs, failureRate, declineRate });
+        using var response = await Provider.PutAsJsonAsync("/admin/behaviour", new { latencyMs, failureRate, declineRate, down });
         response.EnsureSuccessStatusCode();
     }
+
+    public async Task SendAsync<T>(string queue, T message, Guid messageId)
+        where T : class
+    {
+        // Sent to the consumer's queue (declared by the send if the service has not yet), so nothing depends on
+        // the service's exchange bindings being in place when the test starts.
+        var endpoint = await Sender.GetSendEndpoint(new Uri($"queue:{queue}"));
+        await endpoint.Send(message, context => context.MessageId = messageId, Ct);
+    }
+
+    public Task SendAsync(PaymentRequested request, Guid messageId) => SendAsync("payment-requested", request, messageId);
+
+    public static async Task<IReadOnlyList<object>> WaitForOutcomesAsync(Guid orderId, int count, TimeSpan? timeout = null)
+    {
+        await WaitUntilAsync(() => Task.FromResult(Outcomes.TryGetValue(orderId, out var outcomes) && outcomes.Count >= count), timeout ?? Delivery);
+        return [.. Outcomes[orderId]];
+    }
+
+    public async Task<ChargesReportView> ChargesAsync() => (await Provider.GetFromJsonAsync<ChargesReportView>("/admin/charges", Ct))!;
+
+    public async Task<IReadOnlyList<ChargeView>> ChargesForAsync(Guid orderId) =>
+        [.. (await ChargesAsync()).Charges.Where(c => c.IdempotencyKey == $"order-{orderId}")];
+
+    public async Task<IReadOnlyList<RefundView>> RefundsForAsync(Guid orderId) =>
+        [.. (await Provider.GetFromJsonAsync<RefundsReportView>("/admin/refunds", Ct))!.Refunds.Where(r => r.ChargeIdempotencyKey == $"order-{orderId}")];
+
+    public async Task<PaymentView> PaymentAsync(Guid orderId) => (await Payment.GetFromJsonAsync<PaymentView>($"/api/payments/{orderId}", Ct))!;
+
+    public async Task<PaymentView> WaitForPaymentAsync(Guid orderId, Func<PaymentView, bool> condition, TimeSpan timeout)
+    {
+        PaymentView? last = null;
+        await WaitUntilAsync(async () => condition(last = await PaymentAsync(orderId)), timeout);
+        return last!;
+    }
+
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
+            await Task.Delay(200, Ct);
+        }
+    }
+
+    public static Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout) => WaitUntilAsync(() => Task.FromResult(condition()), timeout);
+
+    public sealed record PaymentView(
+        Guid OrderId, string? PaymentId, decimal Amount, string Status, string? FailureReason, string? RefundId, string? RefundReason, bool NeedsReconciliation, DateTimeOffset? ReconciledAt);
+
+    public sealed record ChargeView(string Id, string IdempotencyKey, decimal Amount, string Status, decimal AmountRefunded, bool Refunded);
+
+    public sealed record ChargesReportView(int Count, IReadOnlyList<ChargeView> Charges, IReadOnlyList<string> InFlight);
+
+    public sealed record RefundView(string Id, string IdempotencyKey, string ChargeId, string ChargeIdempotencyKey, decimal Amount, string Status);
+
+    public sealed record RefundsReportView(int Count, IReadOnlyList<RefundView> Refunds);
 
     /// <summary>Records PaymentSucceeded and PaymentFailed as the order service would receive them.</summary>
     public sealed class OutcomeRecorder : IConsumer<PaymentSucceeded>, IConsumer<PaymentFailed>

@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Http.Json;
 using MassTransit;
 using Platform.Contracts.IntegrationEvents;
 using Xunit;
+using static Platform.Payment.Tests.PaymentFixture;
 
 namespace Platform.Payment.Tests;
 
@@ -20,9 +20,9 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         var request = new PaymentRequested(Guid.NewGuid(), "buyer-1", 42.50m);
         var messageId = NewId.NextGuid();
 
-        await SendAsync(request, messageId);
-        await SendAsync(request, messageId);   // a redelivery: the inbox drops it
-        await SendAsync(request, NewId.NextGuid()); // a new request for the same order: answered, not charged again
+        await fixture.SendAsync(request, messageId);
+        await fixture.SendAsync(request, messageId);   // a redelivery: the inbox drops it
+        await fixture.SendAsync(request, NewId.NextGuid()); // a new request for the same order: answered, not charged again
 
         var outcomes = await WaitForOutcomesAsync(request.OrderId, count: 2);
         Assert.All(outcomes, o => Assert.IsType<PaymentSucceeded>(o));
@@ -30,15 +30,14 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         Assert.Single(succeeded.Select(s => s.PaymentId).Distinct());
         Assert.All(succeeded, s => Assert.Equal(42.50m, s.Amount));
 
-        var charges = await ChargesForAsync(request.OrderId);
-        var charge = Assert.Single(charges);
+        var charge = Assert.Single(await fixture.ChargesForAsync(request.OrderId));
         Assert.Equal(succeeded[0].PaymentId, charge.Id);
 
-        var payment = await fixture.Payment.GetFromJsonAsync<PaymentView>($"/api/payments/{request.OrderId}", Ct);
-        Assert.Equal(("succeeded", charge.Id, 42.50m), (payment!.Status, payment.PaymentId, payment.Amount));
+        var payment = await fixture.PaymentAsync(request.OrderId);
+        Assert.Equal(("succeeded", charge.Id, 42.50m, false), (payment.Status, payment.PaymentId, payment.Amount, payment.NeedsReconciliation));
 
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);
-        Assert.Equal(2, PaymentFixture.Outcomes[request.OrderId].Count);
+        Assert.Equal(2, Outcomes[request.OrderId].Count);
     }
 
     [Fact]
@@ -48,11 +47,13 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         try
         {
             var request = new PaymentRequested(Guid.NewGuid(), "buyer-2", 10m);
-            await SendAsync(request, NewId.NextGuid());
+            await fixture.SendAsync(request, NewId.NextGuid());
 
             var failed = Assert.IsType<PaymentFailed>(Assert.Single(await WaitForOutcomesAsync(request.OrderId, count: 1)));
             Assert.Equal("card_declined", failed.Reason);
-            Assert.Empty(await ChargesForAsync(request.OrderId));
+            Assert.Empty(await fixture.ChargesForAsync(request.OrderId));
+            // The provider answered: nothing is left to reconcile.
+            Assert.False((await fixture.PaymentAsync(request.OrderId)).NeedsReconciliation);
         }
         finally
         {
@@ -61,29 +62,39 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
     }
 
     [Fact]
-    public async Task A_provider_failing_every_call_fails_the_payment_after_waiting_and_never_charges()
+    public async Task A_provider_failing_every_call_fails_the_payment_after_waiting_then_reconciles_it_without_a_refund()
     {
+        var request = new PaymentRequested(Guid.NewGuid(), "buyer-3", 15m);
         await fixture.SetBehaviourAsync(failureRate: 1);
         try
         {
-            var request = new PaymentRequested(Guid.NewGuid(), "buyer-3", 15m);
-            await SendAsync(request, NewId.NextGuid());
+            await fixture.SendAsync(request, NewId.NextGuid());
 
             // It waits for the provider rather than failing the order at the first 503...
             await Task.Delay(TimeSpan.FromSeconds(5), Ct);
-            Assert.False(PaymentFixture.Outcomes.ContainsKey(request.OrderId));
+            Assert.False(Outcomes.ContainsKey(request.OrderId));
 
-            // ...until the deadline, then gives up with PaymentFailed.
-            var failed = Assert.IsType<PaymentFailed>(Assert.Single(await WaitForOutcomesAsync(request.OrderId, count: 1, PaymentFixture.GiveUpAfter + Delivery)));
+            // ...until the deadline, then gives up with PaymentFailed, and leaves the row to the reconciler.
+            var failed = Assert.IsType<PaymentFailed>(Assert.Single(await WaitForOutcomesAsync(request.OrderId, count: 1, GiveUpAfter + Delivery)));
             Assert.Equal("provider_unavailable", failed.Reason);
-            Assert.Empty(await ChargesForAsync(request.OrderId));
-            var payment = await fixture.Payment.GetFromJsonAsync<PaymentView>($"/api/payments/{request.OrderId}", Ct);
-            Assert.Equal(("failed", null), (payment!.Status, payment.PaymentId));
+            var payment = await fixture.PaymentAsync(request.OrderId);
+            Assert.Equal(("failed", null, true), (payment.Status, payment.PaymentId, payment.NeedsReconciliation));
+
+            // The lookups fail too while the provider does: the row waits.
+            await Task.Delay(ReconcileInterval * 4, Ct);
+            Assert.True((await fixture.PaymentAsync(request.OrderId)).NeedsReconciliation);
         }
         finally
         {
             await fixture.SetBehaviourAsync();
         }
+
+        // Back up, the provider says no charge holds the key: reconciled, no refund, nothing charged.
+        var reconciled = await fixture.WaitForPaymentAsync(request.OrderId, p => !p.NeedsReconciliation, Delivery);
+        Assert.Equal(("failed", null, "provider_unavailable", null), (reconciled.Status, reconciled.PaymentId, reconciled.FailureReason, reconciled.RefundId));
+        Assert.NotNull(reconciled.ReconciledAt);
+        Assert.Empty(await fixture.ChargesForAsync(request.OrderId));
+        Assert.Empty(await fixture.RefundsForAsync(request.OrderId));
     }
 
     [Fact]
@@ -97,11 +108,11 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         {
             foreach (var request in requests)
             {
-                await SendAsync(request, NewId.NextGuid());
+                await fixture.SendAsync(request, NewId.NextGuid());
             }
 
             await WaitUntilAsync(() => fixture.PaymentLogLines().Count(l => l.Contains(Opened, StringComparison.Ordinal)) > openedBefore, TimeSpan.FromSeconds(30));
-            Assert.All(requests, r => Assert.False(PaymentFixture.Outcomes.ContainsKey(r.OrderId), "a payment was decided while the breaker was open"));
+            Assert.All(requests, r => Assert.False(Outcomes.ContainsKey(r.OrderId), "a payment was decided while the breaker was open"));
         }
         finally
         {
@@ -112,7 +123,7 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         {
             var succeeded = Assert.IsType<PaymentSucceeded>(Assert.Single(await WaitForOutcomesAsync(request.OrderId, count: 1)));
             // Attempts that timed out reached the provider; the idempotency key made them one charge.
-            var charge = Assert.Single(await ChargesForAsync(request.OrderId));
+            var charge = Assert.Single(await fixture.ChargesForAsync(request.OrderId));
             Assert.Equal((charge.Id, request.Amount), (succeeded.PaymentId, succeeded.Amount));
         }
 
@@ -125,40 +136,4 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         using var response = await fixture.Payment.GetAsync($"/api/payments/{Guid.NewGuid()}", Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
-
-    private async Task SendAsync(PaymentRequested request, Guid messageId)
-    {
-        // Sent to the consumer's queue (declared by the send if the service has not yet), so nothing depends on
-        // the service's exchange bindings being in place when the test starts.
-        var endpoint = await fixture.Sender.GetSendEndpoint(new Uri("queue:payment-requested"));
-        await endpoint.Send(request, context => context.MessageId = messageId, Ct);
-    }
-
-    private static async Task<IReadOnlyList<object>> WaitForOutcomesAsync(Guid orderId, int count, TimeSpan? timeout = null)
-    {
-        await WaitUntilAsync(() => PaymentFixture.Outcomes.TryGetValue(orderId, out var outcomes) && outcomes.Count >= count, timeout ?? Delivery);
-        return [.. PaymentFixture.Outcomes[orderId]];
-    }
-
-    private async Task<IReadOnlyList<ChargeView>> ChargesForAsync(Guid orderId)
-    {
-        var report = await fixture.Provider.GetFromJsonAsync<ChargesReportView>("/admin/charges", Ct);
-        return [.. report!.Charges.Where(c => c.IdempotencyKey == $"order-{orderId}")];
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
-            await Task.Delay(200, Ct);
-        }
-    }
-
-    private sealed record PaymentView(Guid OrderId, string? PaymentId, decimal Amount, string Status, string? FailureReason);
-
-    private sealed record ChargeView(string Id, string IdempotencyKey, decimal Amount, string Status);
-
-    private sealed record ChargesReportView(int Count, IReadOnlyList<ChargeView> Charges);
 }

@@ -45,9 +45,58 @@ public sealed class ProviderResponseClassificationTests
     public void The_idempotency_key_is_the_order() =>
         Assert.Equal("order-6f9619ff-8b86-d011-b42d-00c04fc964ff", PaymentProviderClient.IdempotencyKeyFor(Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff")));
 
+    [Fact]
+    public async Task A_lookup_that_finds_the_charge_says_whether_it_was_refunded()
+    {
+        using var response = Response(HttpStatusCode.OK, """{"id":"ch_7","amount":12,"status":"succeeded","refunded":true}""");
+        Assert.Equal(new ChargeLookup.Found("ch_7", 12m, true), await PaymentProviderClient.ClassifyLookupAsync(response, Ct));
+    }
+
+    [Fact]
+    public async Task Only_the_providers_own_not_found_means_no_charge()
+    {
+        using var notFound = Response(HttpStatusCode.NotFound, """{"error":"charge_not_found"}""");
+        Assert.IsType<ChargeLookup.NotFound>(await PaymentProviderClient.ClassifyLookupAsync(notFound, Ct));
+
+        // A 404 from something else (a proxy, a provider without the endpoint) proves nothing about the money.
+        using var bare = Response(HttpStatusCode.NotFound, "<html>not found</html>");
+        Assert.IsType<ChargeLookup.Refused>(await PaymentProviderClient.ClassifyLookupAsync(bare, Ct));
+    }
+
+    [Theory]
+    [InlineData(HttpStatusCode.ServiceUnavailable)]
+    [InlineData(HttpStatusCode.TooManyRequests)]
+    public async Task A_transient_lookup_or_refund_answer_means_unavailable(HttpStatusCode status)
+    {
+        using var lookup = Response(status, """{"error":"provider_unavailable"}""");
+        Assert.IsType<ChargeLookup.Unavailable>(await PaymentProviderClient.ClassifyLookupAsync(lookup, Ct));
+        using var refund = Response(status, """{"error":"provider_unavailable"}""");
+        Assert.IsType<RefundAttempt.Unavailable>(await PaymentProviderClient.ClassifyRefundAsync(refund, Ct));
+    }
+
+    [Fact]
+    public async Task A_refund_answer_is_a_refund_an_earlier_refund_elsewhere_or_a_refusal()
+    {
+        using var created = Response(HttpStatusCode.Created, """{"id":"re_8","chargeId":"ch_8","amount":12,"status":"succeeded"}""");
+        Assert.Equal(new RefundAttempt.Refunded("re_8"), await PaymentProviderClient.ClassifyRefundAsync(created, Ct));
+        using var conflict = Response(HttpStatusCode.Conflict, """{"error":"charge_already_refunded"}""");
+        Assert.IsType<RefundAttempt.AlreadyRefunded>(await PaymentProviderClient.ClassifyRefundAsync(conflict, Ct));
+        using var unknown = Response(HttpStatusCode.NotFound, """{"error":"charge_not_found"}""");
+        Assert.Equal(new RefundAttempt.Refused("rejected_404: charge_not_found"), await PaymentProviderClient.ClassifyRefundAsync(unknown, Ct));
+    }
+
+    [Fact]
+    public void The_refund_key_is_the_order_too() =>
+        Assert.Equal("refund-6f9619ff-8b86-d011-b42d-00c04fc964ff", PaymentProviderClient.RefundKeyFor(Guid.Parse("6f9619ff-8b86-d011-b42d-00c04fc964ff")));
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static HttpResponseMessage Response(HttpStatusCode status, string body) =>
+        new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+
     private static async Task<ChargeAttempt> ClassifyAsync(HttpStatusCode status, string body)
     {
-        using var response = new HttpResponseMessage(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        return await PaymentProviderClient.ClassifyAsync(response, TestContext.Current.CancellationToken);
+        using var response = Response(status, body);
+        return await PaymentProviderClient.ClassifyAsync(response, Ct);
     }
 }

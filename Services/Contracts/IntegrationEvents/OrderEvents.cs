@@ -20,3 +20,9 @@ public sealed record OrderConfirmed(Guid OrderId, string BuyerId, decimal Total)
 
 /// <summary>Order → notification: final, unsuccessful state, with the reason a buyer can read.</summary>
 public sealed record OrderCancelled(Guid OrderId, string BuyerId, string Reason);
+
+/// <summary>
+/// Order → payment: this payment succeeded for an order that is already cancelled (a late PaymentSucceeded);
+/// give the money back. Idempotent per order.
+/// </summary>
+public sealed record RefundRequested(Guid OrderId, string PaymentId, decimal Amount, string Reason);

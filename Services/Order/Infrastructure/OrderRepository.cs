@@ -65,8 +65,10 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
     }
 
     /// <summary>Applies a trigger inside the caller's transaction (the consumer's inbox transaction): locks the row,
-    /// asks the state machine, stores the new status and writes the events its effects call for.</summary>
-    public async Task<OrderTransition?> ApplyAsync(Guid orderId, OrderTrigger trigger, string? reason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// asks the state machine, stores the new status and writes the events its effects call for.
+    /// <paramref name="payment"/> is the PaymentSucceeded behind the trigger, if any (a refund names it).</summary>
+    public async Task<OrderTransition?> ApplyAsync(
+        Guid orderId, OrderTrigger trigger, string? reason, PaymentSucceeded? payment, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var order = await LoadAsync(orderId, transaction.Connection!, transaction, forUpdate: true, cancellationToken);
         if (order is null)
@@ -92,7 +94,7 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await PublishEffectsAsync(order, transition.Effects, reason, transaction, cancellationToken);
+        await PublishEffectsAsync(order, transition.Effects, reason, payment, transaction, cancellationToken);
         return transition;
     }
 
@@ -147,7 +149,7 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
 
         foreach (var id in stale)
         {
-            await ApplyAsync(id, OrderTrigger.TimedOut, $"not completed within {age.TotalSeconds:0} s", transaction, cancellationToken);
+            await ApplyAsync(id, OrderTrigger.TimedOut, $"not completed within {age.TotalSeconds:0} s", null, transaction, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -159,7 +161,8 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
         return stale.Count;
     }
 
-    private async Task PublishEffectsAsync(Model.Order order, OrderEffects effects, string? reason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task PublishEffectsAsync(
+        Model.Order order, OrderEffects effects, string? reason, PaymentSucceeded? payment, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         if (effects.HasFlag(OrderEffects.RequestPayment))
         {
@@ -184,6 +187,14 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
         if (effects.HasFlag(OrderEffects.AnnounceCancelled))
         {
             await outbox.AddAsync(new OrderCancelled(order.Id, order.BuyerId, reason ?? "cancelled"), transaction, cancellationToken);
+        }
+
+        if (effects.HasFlag(OrderEffects.RequestRefund))
+        {
+            var paid = payment ?? throw new InvalidOperationException($"Order {order.Id}: a refund needs the payment that succeeded");
+            await outbox.AddAsync(
+                new RefundRequested(order.Id, paid.PaymentId, paid.Amount, $"order cancelled before its payment succeeded ({order.StatusReason ?? "cancelled"})"),
+                transaction, cancellationToken);
         }
     }
 

@@ -10,6 +10,9 @@ public enum OrderEffects
     AnnouncePaid = 4,
     AnnounceConfirmed = 8,
     AnnounceCancelled = 16,
+
+    /// <summary>Give back a payment that succeeded for an order already cancelled.</summary>
+    RequestRefund = 32,
 }
 
 public sealed record OrderTransition(OrderStatus From, OrderStatus To, OrderEffects Effects)
@@ -19,7 +22,7 @@ public sealed record OrderTransition(OrderStatus From, OrderStatus To, OrderEffe
 
 /// <summary>
 /// The order's lifecycle, as a table: Pending → StockReserved → Paid → Confirmed, or → Cancelled on a stock rejection,
-/// a failed payment or a timeout. Every (status, trigger) pair has an answer, so redelivered and late events are
+/// a failed payment or a timeout. Cancelled is final: what arrives later is undone (stock released, payment refunded). Every (status, trigger) pair has an answer, so redelivered and late events are
 /// decided here, not scattered across consumers.
 /// </summary>
 public static class OrderStateMachine
@@ -39,6 +42,10 @@ public static class OrderStateMachine
 
         // A reservation that arrives after the order was cancelled must not strand stock.
         (OrderStatus.Cancelled, OrderTrigger.StockReserved) => new(status, status, OrderEffects.ReleaseStock),
+
+        // Nor a payment: the timeout sweeper may cancel an order whose payment was still waiting for the provider.
+        // The order stays cancelled (its stock is released, the buyer was told) and the money goes back.
+        (OrderStatus.Cancelled, OrderTrigger.PaymentSucceeded) => new(status, status, OrderEffects.RequestRefund),
 
         // Everything else is a duplicate or a late echo of a decided order: no change, no effect.
         _ => new(status, status, OrderEffects.None),

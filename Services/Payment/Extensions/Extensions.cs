@@ -23,11 +23,17 @@ public static class Extensions
         builder.Services.AddHostedService<PaymentsSchema>();
         builder.AddTransactionalOutbox();
         builder.AddInbox();
-        builder.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<PaymentRequestedConsumer>(typeof(PaymentRequestedConsumerDefinition)));
+        builder.AddRabbitMQMessaging("messaging", bus =>
+        {
+            bus.AddConsumer<PaymentRequestedConsumer>(typeof(PaymentRequestedConsumerDefinition));
+            bus.AddConsumer<RefundRequestedConsumer>();
+        });
         builder.Services.AddHealthChecks().AddCheck<BusHealthCheck>("rabbitmq", tags: ["ready"]);
 
         builder.Services.AddSingleton<PaymentRepository>();
         builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri("http://payment-provider"));
+        builder.Services.AddTransient<PaymentReconciliation>();
+        builder.Services.AddHostedService<PaymentReconciler>();
         return builder;
     }
 }

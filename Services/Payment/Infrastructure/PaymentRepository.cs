@@ -1,11 +1,13 @@
 using Npgsql;
+using NpgsqlTypes;
 using Platform.Payment.Model;
 
 namespace Platform.Payment.Infrastructure;
 
 public sealed class PaymentRepository(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "order_id, payment_id, amount, status, failure_reason, fence, created_at, updated_at";
+    private const string Columns =
+        "order_id, payment_id, amount, status, failure_reason, fence, created_at, updated_at, refund_id, refund_reason, reconcile_after, reconciled_at";
 
     /// <summary>
     /// Claims the order's row for the holder of fencing token <paramref name="fence"/>: inserts it as pending, or
@@ -27,11 +29,16 @@ public sealed class PaymentRepository(NpgsqlDataSource dataSource)
         return await ReadSingleAsync(command, cancellationToken);
     }
 
-    /// <summary>Records the outcome; false when the row's fence moved on (a newer holder owns it now).</summary>
-    public async Task<bool> CompleteAsync(Guid orderId, long fence, string status, string? paymentId, string? failureReason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the outcome; false when the row's fence moved on (a newer holder owns it now). A non-null
+    /// <paramref name="reconcileIn"/> hands the row to the reconciler after that long.
+    /// </summary>
+    public async Task<bool> CompleteAsync(
+        Guid orderId, long fence, string status, string? paymentId, string? failureReason, TimeSpan? reconcileIn, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand("""
-            UPDATE payments SET status = @status, payment_id = @payment, failure_reason = @reason, updated_at = now()
+            UPDATE payments SET status = @status, payment_id = @payment, failure_reason = @reason,
+                reconcile_after = now() + @reconcile_in, updated_at = now()
             WHERE order_id = @order AND fence = @fence
             """, transaction.Connection, transaction);
         command.Parameters.AddWithValue("order", orderId);
@@ -39,6 +46,7 @@ public sealed class PaymentRepository(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("status", status);
         command.Parameters.AddWithValue("payment", (object?)paymentId ?? DBNull.Value);
         command.Parameters.AddWithValue("reason", (object?)failureReason ?? DBNull.Value);
+        command.Parameters.Add(Interval("reconcile_in", reconcileIn));
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -48,6 +56,55 @@ public sealed class PaymentRepository(NpgsqlDataSource dataSource)
         command.Parameters.AddWithValue("order", orderId);
         return await ReadSingleAsync(command, cancellationToken);
     }
+
+    /// <summary>The order's row, locked until <paramref name="transaction"/> ends (charges and refunds of it wait).</summary>
+    public async Task<PaymentRecord?> LockAsync(Guid orderId, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM payments WHERE order_id = @order FOR UPDATE", transaction.Connection, transaction);
+        command.Parameters.AddWithValue("order", orderId);
+        return await ReadSingleAsync(command, cancellationToken);
+    }
+
+    /// <summary>
+    /// The oldest row due for reconciliation that nobody else holds, locked until <paramref name="transaction"/>
+    /// ends: replicas (and a RefundRequested consumer busy with the same row) each take different rows.
+    /// </summary>
+    public async Task<PaymentRecord?> ClaimDueAsync(NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
+            SELECT {Columns} FROM payments WHERE reconcile_after <= now()
+            ORDER BY reconcile_after LIMIT 1 FOR UPDATE SKIP LOCKED
+            """, transaction.Connection, transaction);
+        return await ReadSingleAsync(command, cancellationToken);
+    }
+
+    /// <summary>Records that the money of a succeeded payment must go back, due at once.</summary>
+    public Task RequestRefundAsync(Guid orderId, string reason, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        UpdateAsync("reconcile_after = now(), refund_reason = @reason", orderId, transaction, cancellationToken, new NpgsqlParameter("reason", reason));
+
+    public Task MarkRefundedAsync(Guid orderId, string chargeId, string? refundId, string reason, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        UpdateAsync(
+            $"status = '{PaymentStatus.Refunded}', payment_id = @charge, refund_id = @refund, refund_reason = coalesce(refund_reason, @reason), reconcile_after = NULL, reconciled_at = now()",
+            orderId, transaction, cancellationToken,
+            new NpgsqlParameter("charge", chargeId), new NpgsqlParameter("refund", (object?)refundId ?? DBNull.Value), new NpgsqlParameter("reason", reason));
+
+    public Task SettleNoChargeAsync(Guid orderId, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        UpdateAsync("reconcile_after = NULL, reconciled_at = now()", orderId, transaction, cancellationToken);
+
+    public Task RescheduleAsync(Guid orderId, TimeSpan after, NpgsqlTransaction transaction, CancellationToken cancellationToken) =>
+        UpdateAsync("reconcile_after = now() + @after", orderId, transaction, cancellationToken, Interval("after", after));
+
+    private static async Task UpdateAsync(string assignments, Guid orderId, NpgsqlTransaction transaction, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
+    {
+        await using var command = new NpgsqlCommand($"UPDATE payments SET {assignments}, updated_at = now() WHERE order_id = @order", transaction.Connection, transaction);
+        command.Parameters.AddWithValue("order", orderId);
+        command.Parameters.AddRange(parameters);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    // Typed, so that a null interval makes now() + NULL a NULL timestamp rather than an untyped-parameter error.
+    private static NpgsqlParameter Interval(string name, TimeSpan? value) =>
+        new(name, NpgsqlDbType.Interval) { Value = (object?)value ?? DBNull.Value };
 
     private static async Task<PaymentRecord?> ReadSingleAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -65,6 +122,10 @@ public sealed class PaymentRepository(NpgsqlDataSource dataSource)
             reader.IsDBNull(4) ? null : reader.GetString(4),
             reader.GetInt64(5),
             reader.GetFieldValue<DateTimeOffset>(6),
-            reader.GetFieldValue<DateTimeOffset>(7));
+            reader.GetFieldValue<DateTimeOffset>(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8),
+            reader.IsDBNull(9) ? null : reader.GetString(9),
+            reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
+            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
     }
 }

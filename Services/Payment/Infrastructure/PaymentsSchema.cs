@@ -17,6 +17,13 @@ internal sealed class PaymentsSchema(NpgsqlDataSource dataSource) : IHostedServi
             created_at timestamptz NOT NULL DEFAULT now(),
             updated_at timestamptz NOT NULL DEFAULT now()
         );
+        -- Reconciliation, added to tables created before it: reconcile_after is set while money may sit at the
+        -- provider that must be checked or sent back, and is the reconciler's queue (the partial index keeps it small).
+        ALTER TABLE payments ADD COLUMN IF NOT EXISTS refund_id text NULL;
+        ALTER TABLE payments ADD COLUMN IF NOT EXISTS refund_reason text NULL;
+        ALTER TABLE payments ADD COLUMN IF NOT EXISTS reconcile_after timestamptz NULL;
+        ALTER TABLE payments ADD COLUMN IF NOT EXISTS reconciled_at timestamptz NULL;
+        CREATE INDEX IF NOT EXISTS payments_reconcile_due ON payments (reconcile_after) WHERE reconcile_after IS NOT NULL;
         """;
 
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -51,35 +51,48 @@ public sealed class PaymentRequestedConsumer(
         {
             // Another request for an order already decided: answer with the recorded outcome, never charge again.
             logger.LogInformation("Order {OrderId} was already {Status}; repeating the outcome", request.OrderId, row.Status);
-            await PublishOutcomeAsync(row.OrderId, row.Status, row.PaymentId, row.FailureReason, row.Amount, transaction, cancellationToken);
+            await PublishOutcomeAsync(row.OrderId, row.PaymentId, row.FailureReason, row.Amount, transaction, cancellationToken);
             return;
         }
 
         using var callScope = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.LeaseLost);
         var attempt = await provider.ChargeAsync(request.OrderId, request.Amount, callScope.Token);
         var decision = PaymentDecision.Decide(attempt, MessageAge(context), options.Value.GiveUpAfter);
-        var (status, paymentId, reason) = decision switch
+        var (status, paymentId, reason, reconcileIn) = decision switch
         {
-            PaymentDecision.Succeed succeed => (PaymentStatus.Succeeded, succeed.PaymentId, (string?)null),
-            PaymentDecision.Fail fail => (PaymentStatus.Failed, null, fail.Reason),
+            PaymentDecision.Succeed succeed => (PaymentStatus.Succeeded, succeed.PaymentId, (string?)null, (TimeSpan?)null),
+            PaymentDecision.Fail { MayHaveCharged: true } fail => (PaymentStatus.Failed, null, fail.Reason, options.Value.ReconcileDelay),
+            PaymentDecision.Fail fail => (PaymentStatus.Failed, null, fail.Reason, null),
             PaymentDecision.Retry retry => throw new PaymentNotDecidedException($"order {request.OrderId}: {retry.Reason}"),
             _ => throw new InvalidOperationException($"Unknown decision {decision}"),
         };
 
-        if (!held.IsHeld || !await payments.CompleteAsync(request.OrderId, held.FencingToken, status, paymentId, reason, transaction, cancellationToken))
+        if (!held.IsHeld || !await payments.CompleteAsync(request.OrderId, held.FencingToken, status, paymentId, reason, reconcileIn, transaction, cancellationToken))
         {
             throw new PaymentNotDecidedException($"lost the lock on order {request.OrderId} before recording the outcome");
         }
 
-        logger.LogInformation("Order {OrderId} payment {Status} ({PaymentId}{Reason})", request.OrderId, status, paymentId, reason);
-        await PublishOutcomeAsync(request.OrderId, status, paymentId, reason, request.Amount, transaction, cancellationToken);
+        if (reconcileIn is { } delay)
+        {
+            logger.LogWarning("Order {OrderId} payment given up ({Reason}); a timed-out attempt may have charged, reconciling in {Delay}", request.OrderId, reason, delay);
+        }
+        else
+        {
+            logger.LogInformation("Order {OrderId} payment {Status} ({PaymentId}{Reason})", request.OrderId, status, paymentId, reason);
+        }
+
+        await PublishOutcomeAsync(request.OrderId, paymentId, reason, request.Amount, transaction, cancellationToken);
     }
 
-    private async Task PublishOutcomeAsync(Guid orderId, string status, string? paymentId, string? reason, decimal amount, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// The order is told PaymentSucceeded exactly when no failure was recorded, so a repeat of a refunded row
+    /// repeats what the order heard the first time.
+    /// </summary>
+    private async Task PublishOutcomeAsync(Guid orderId, string? paymentId, string? reason, decimal amount, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        if (status == PaymentStatus.Succeeded)
+        if (reason is null && paymentId is not null)
         {
-            await outbox.AddAsync(new PaymentSucceeded(orderId, paymentId!, amount), transaction, cancellationToken);
+            await outbox.AddAsync(new PaymentSucceeded(orderId, paymentId, amount), transaction, cancellationToken);
         }
         else
         {

@@ -20,7 +20,11 @@ public abstract record PaymentDecision
 {
     public sealed record Succeed(string PaymentId) : PaymentDecision;
 
-    public sealed record Fail(string Reason) : PaymentDecision;
+    /// <summary>
+    /// Tell the order it failed. <paramref name="MayHaveCharged"/>: we stopped asking without a final answer, and an
+    /// attempt that timed out may have charged, so the row is left for the reconciler to look up.
+    /// </summary>
+    public sealed record Fail(string Reason, bool MayHaveCharged = false) : PaymentDecision;
 
     /// <summary>Throw, roll back, and let the endpoint's retry bring the message back later.</summary>
     public sealed record Retry(string Reason) : PaymentDecision;
@@ -35,7 +39,7 @@ public abstract record PaymentDecision
     {
         ChargeAttempt.Charged charged => new Succeed(charged.PaymentId),
         ChargeAttempt.Refused refused => new Fail(refused.Reason),
-        ChargeAttempt.Unavailable or ChargeAttempt.BreakerOpen when messageAge >= giveUpAfter => new Fail(ProviderUnavailable),
+        ChargeAttempt.Unavailable or ChargeAttempt.BreakerOpen when messageAge >= giveUpAfter => new Fail(ProviderUnavailable, MayHaveCharged: true),
         ChargeAttempt.Unavailable unavailable => new Retry($"provider unavailable: {unavailable.Detail}"),
         ChargeAttempt.BreakerOpen open => new Retry($"circuit open: {open.Detail}"),
         _ => throw new ArgumentOutOfRangeException(nameof(attempt), attempt, null),

@@ -16,4 +16,13 @@ public sealed class PaymentOptions
 
     /// <summary>How long a consumer waits for another one holding the same order's lock.</summary>
     public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How often the reconciler looks for payments whose money must be checked or sent back.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long after giving up a payment it is first looked up at the provider. A request the provider accepted
+    /// before we gave up may still be completing; "no charge" is only believed once it cannot be.
+    /// </summary>
+    public TimeSpan ReconcileDelay { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -1,0 +1,63 @@
+using System.Net.Http.Json;
+using MassTransit;
+using Platform.Contracts.IntegrationEvents;
+using Xunit;
+
+namespace Platform.Order.Tests;
+
+[Collection(OrderServiceCollection.Name)]
+public sealed class LatePaymentTests(OrderServiceFixture fixture)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_payment_that_succeeds_after_the_timeout_cancelled_the_order_is_refunded_and_the_order_stays_cancelled()
+    {
+        // An order whose payment was requested an hour ago and never answered: the sweeper cancels it.
+        var orderId = Guid.NewGuid();
+        await InsertStaleOrderAsync(orderId, total: 30m);
+        await WaitUntilAsync(async () => (await StatusAsync(orderId)) == "cancelled", TimeSpan.FromSeconds(30));
+
+        // Then the payment service, which was waiting out its provider, reports success, and the broker delivers it twice.
+        var late = new PaymentSucceeded(orderId, "ch_late", 30m);
+        var messageId = NewId.NextGuid();
+        var endpoint = await fixture.Sender.GetSendEndpoint(new Uri("queue:payment-succeeded"));
+        await endpoint.Send(late, context => context.MessageId = messageId, Ct);
+        await endpoint.Send(late, context => context.MessageId = messageId, Ct);
+
+        await WaitUntilAsync(() => Task.FromResult(OrderServiceFixture.Refunds.ContainsKey(orderId)), TimeSpan.FromSeconds(30));
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        var refund = Assert.Single(OrderServiceFixture.Refunds[orderId]);
+        Assert.Equal((orderId, "ch_late", 30m), (refund.OrderId, refund.PaymentId, refund.Amount));
+        Assert.Contains("not completed within", refund.Reason, StringComparison.Ordinal);
+        Assert.Equal("cancelled", await StatusAsync(orderId));
+    }
+
+    private async Task InsertStaleOrderAsync(Guid orderId, decimal total)
+    {
+        await using var command = fixture.OrderDb.CreateCommand("""
+            INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash, created_at, updated_at)
+            VALUES (@id, 'buyer-late', 'StockReserved', @total, @key, 'test', now() - interval '1 hour', now() - interval '1 hour');
+            INSERT INTO order_lines (order_id, product_id, quantity, unit_price) VALUES (@id, 1, 1, @total);
+            """);
+        command.Parameters.AddWithValue("id", orderId);
+        command.Parameters.AddWithValue("total", total);
+        command.Parameters.AddWithValue("key", $"late-{orderId}");
+        await command.ExecuteNonQueryAsync(Ct);
+    }
+
+    private async Task<string?> StatusAsync(Guid orderId) =>
+        (await fixture.Orders.GetFromJsonAsync<OrderView>($"/api/orders/{orderId}", Ct))?.Status;
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
+            await Task.Delay(200, Ct);
+        }
+    }
+
+    private sealed record OrderView(Guid Id, string Status, string? StatusReason);
+}
