@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The purchase flow under load, end to end, as deployed (Release, ASPNETCORE_ENVIRONMENT=Production): the system of
+# AppHost/Program.cs (Redis, PostgreSQL, RabbitMQ, catalog ×2, order, payment, payment-provider at its default 20 ms
+# per charge, notification) started by bench/OrderBenchHost; then bench/OrderBench plays CONCURRENCY buyers, each
+# with its notification stream (SSE) open, placing one order at a time (POST /api/orders) and waiting until the
+# stream says that order is confirmed. WARMUP seconds are not counted, then DURATION seconds are measured.
+# Prints orders per second, the POST latency and POST → confirmation heard (p50, p99), where the time goes (each
+# stage from the services' own timestamps) and the CPU each process used; last the line orders_per_s=<x>.
+# Exits non-zero when any order fails (not 201, never finished) or is cancelled.
+# Env: DURATION (default 20), WARMUP (default 60: six .NET processes tiering their JIT on two cores take about 40 s
+#      to reach a steady rate; see docs/benchmarks.md), CONCURRENCY (default 32), PRODUCTS (default 4),
+#      ORDER_TIMEOUT (seconds an order may take before it counts as failed, default 60).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-60}" CONCURRENCY="${CONCURRENCY:-32}"
+
+for project in bench/OrderBenchHost/OrderBenchHost.csproj bench/OrderBench/OrderBench.csproj; do
+  out=$(dotnet build -c Release "$project" -nologo -v q 2>&1) || { echo "$out" >&2; exit 1; }
+done
+
+WORK=$(mktemp -d) # 0700: the connections file the host writes there holds this run's generated passwords
+export AppHost__ProjectEnvironment=Production
+ORDER_BENCH_CONNECTIONS="$WORK/connections" dotnet bench/OrderBenchHost/bin/Release/net10.0/OrderBenchHost.dll >"$WORK/host.log" 2>&1 &
+HOST_PID=$!
+cleanup() {
+  kill -TERM "$HOST_PID" 2>/dev/null || true
+  wait "$HOST_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 1200); do
+  grep -q '^ready' "$WORK/host.log" && break
+  kill -0 "$HOST_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; exit 1; }
+  sleep 0.2
+done
+grep -q '^ready' "$WORK/host.log" || { echo "services did not become healthy" >&2; cat "$WORK/host.log" >&2; exit 1; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), dotnet $(dotnet --version)"
+echo "system: catalog ×2, order, payment, payment-provider, notification; Redis, PostgreSQL, RabbitMQ; Release, Production;"
+echo "  every span, metric and log exported over OTLP to the AppHost's dashboard, as under ./run.sh (the AppHost is its receiver)"
+dotnet bench/OrderBench/bin/Release/net10.0/OrderBench.dll "$WORK/host.log" "$WORK/connections"
