@@ -57,7 +57,7 @@ foreach (var stream in streams)
 // how the rate got there: JIT tiering of six .NET processes on two cores takes minutes, so a short warm-up measures
 // the compiler as much as the system
 var buckets = results.Confirmed.GroupBy(s => (int)((s.Confirmed.At - started).TotalSeconds / 10)).ToDictionary(g => g.Key, g => g.Count());
-var lastBucket = (int)((windowEnd - started).TotalSeconds / 10);
+var lastBucket = (int)Math.Ceiling((windowEnd - started).TotalSeconds / 10);
 Console.WriteLine($"orders/s per 10 s since the first POST (window from {settings.Warmup.TotalSeconds:0} s): "
     + string.Join(' ', Enumerable.Range(0, lastBucket).Select(b => (buckets.GetValueOrDefault(b) / 10.0).ToString("0", CultureInfo.InvariantCulture))));
 
