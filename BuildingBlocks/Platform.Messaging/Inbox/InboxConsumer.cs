@@ -1,14 +1,16 @@
 using MassTransit;
 using Npgsql;
+using Platform.Messaging.Outbox;
 
 namespace Platform.Messaging.Inbox;
 
 /// <summary>
 /// An idempotent consumer: the message id is inserted into <c>inbox_messages</c> in the same transaction as the
 /// effect, under a unique key, so a redelivered or republished message changes nothing the second time. A concurrent
-/// duplicate waits on the key until the first commits (then skips) or rolls back (then runs).
+/// duplicate waits on the key until the first commits (then skips) or rolls back (then runs). A consumer given the
+/// <paramref name="outbox"/> it writes its answers to has them sent as soon as the transaction commits.
 /// </summary>
-public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource) : IConsumer<TMessage>
+public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource, IOutbox? outbox = null) : IConsumer<TMessage>
     where TMessage : class
 {
     public async Task Consume(ConsumeContext<TMessage> context)
@@ -29,7 +31,12 @@ public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource) : ICo
 
         await HandleAsync(context, transaction).ConfigureAwait(false);
         await transaction.CommitAsync(context.CancellationToken).ConfigureAwait(false);
+        // only now: a dispatcher woken inside the handler finds the rows still uncommitted and sleeps until its next poll
+        outbox?.NotifyCommitted();
     }
+
+    /// <summary>The outbox given to the constructor, where the handler writes its answers in the inbox transaction.</summary>
+    protected IOutbox Outbox => outbox ?? throw new InvalidOperationException($"{GetType().Name} was constructed without an outbox.");
 
     /// <summary>Applies the message's effect inside <paramref name="transaction"/>; throw to have it retried.</summary>
     protected abstract Task HandleAsync(ConsumeContext<TMessage> context, NpgsqlTransaction transaction);

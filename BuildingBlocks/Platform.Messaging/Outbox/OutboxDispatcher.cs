@@ -9,8 +9,8 @@ using Npgsql;
 namespace Platform.Messaging.Outbox;
 
 /// <summary>
-/// Publishes committed outbox rows and marks them sent, in one database transaction per batch. A publish is confirmed
-/// by the broker before its row is marked; a crash between the two sends the row again, which consumers absorb through
+/// Publishes committed outbox rows and marks them sent, in one database transaction per batch. A batch's rows are
+/// published concurrently, each confirmed by the broker before its row is marked; a crash between the two sends the row again, which consumers absorb through
 /// their inbox (the outbox row id is the message id). Rows are claimed with SKIP LOCKED, so replicas share the work.
 /// </summary>
 internal sealed partial class OutboxDispatcher(
@@ -80,19 +80,39 @@ internal sealed partial class OutboxDispatcher(
             return 0;
         }
 
-        foreach (var row in rows)
+        // The batch's publishes are in flight together and their confirms come back together: one at a time, each
+        // waiting for its confirm, capped a dispatcher near 190 events/s (bench/orders.sh). Consumers do not depend on
+        // the order of events (the inbox and the order state machine decide late and early ones).
+        var failures = await Task.WhenAll(rows.Select(row => TryPublishAsync(row.Id, row.Type, row.Payload, row.TraceParent, cancellationToken))).ConfigureAwait(false);
+        var sent = rows.Where((_, i) => failures[i] is null).Select(r => r.Id).ToArray();
+        if (sent.Length > 0)
         {
-            await PublishAsync(row.Id, row.Type, row.Payload, row.TraceParent, cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (var update = new NpgsqlCommand("UPDATE outbox_messages SET sent_at = now() WHERE id = ANY(@ids)", connection, transaction))
-        {
-            update.Parameters.AddWithValue("ids", rows.Select(r => r.Id).ToArray());
+            await using var update = new NpgsqlCommand("UPDATE outbox_messages SET sent_at = now() WHERE id = ANY(@ids)", connection, transaction);
+            update.Parameters.AddWithValue("ids", sent);
             await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        // the confirmed ones are marked; the rest stay unsent and the caller backs off
+        if (failures.FirstOrDefault(f => f is not null) is { } failure)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+
         return rows.Count;
+    }
+
+    private async Task<Exception?> TryPublishAsync(Guid id, string typeName, string payload, string? traceParent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await PublishAsync(id, typeName, payload, traceParent, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            return ex;
+        }
     }
 
     private async Task PublishAsync(Guid id, string typeName, string payload, string? traceParent, CancellationToken cancellationToken)

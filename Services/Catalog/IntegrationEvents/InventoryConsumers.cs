@@ -12,7 +12,7 @@ namespace Platform.Catalog.IntegrationEvents;
 /// the inbox transaction. The reservation commits on its own, keyed by order id, so a redelivery after a crash finds
 /// it and answers the same; a rejection leaves nothing behind and is decided again on redelivery.
 /// </summary>
-public sealed class OrderSubmittedConsumer(NpgsqlDataSource dataSource, InventoryService inventory, IOutbox outbox) : InboxConsumer<OrderSubmitted>(dataSource)
+public sealed class OrderSubmittedConsumer(NpgsqlDataSource dataSource, InventoryService inventory, IOutbox outbox) : InboxConsumer<OrderSubmitted>(dataSource, outbox)
 {
     protected override async Task HandleAsync(ConsumeContext<OrderSubmitted> context, NpgsqlTransaction transaction)
     {
@@ -24,8 +24,7 @@ public sealed class OrderSubmittedConsumer(NpgsqlDataSource dataSource, Inventor
             ReservationStatus.AlreadyReleased => new StockRejected(order.OrderId, "the reservation was already released"),
             _ => new StockRejected(order.OrderId, $"not enough stock for item(s) {string.Join(", ", result.InsufficientItemIds)}"),
         };
-        await outbox.AddAsync(answer, transaction, context.CancellationToken);
-        outbox.NotifyCommitted();
+        await Outbox.AddAsync(answer, transaction, context.CancellationToken);
     }
 }
 

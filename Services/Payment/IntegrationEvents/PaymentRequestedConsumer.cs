@@ -23,20 +23,8 @@ public sealed class PaymentRequestedConsumer(
     IOutbox outbox,
     IOptions<PaymentOptions> options,
     TimeProvider timeProvider,
-    ILogger<PaymentRequestedConsumer> logger) : InboxConsumer<PaymentRequested>(dataSource), IConsumer<PaymentRequested>
+    ILogger<PaymentRequestedConsumer> logger) : InboxConsumer<PaymentRequested>(dataSource, outbox)
 {
-    private bool _published;
-
-    // Re-implements the interface so the dispatcher is woken after InboxConsumer commits: waking it inside
-    // HandleAsync (before the commit) would find nothing and leave the event to the next poll.
-    public new async Task Consume(ConsumeContext<PaymentRequested> context)
-    {
-        await base.Consume(context);
-        if (_published)
-        {
-            outbox.NotifyCommitted();
-        }
-    }
 
     protected override async Task HandleAsync(ConsumeContext<PaymentRequested> context, NpgsqlTransaction transaction)
     {
@@ -92,14 +80,12 @@ public sealed class PaymentRequestedConsumer(
     {
         if (reason is null && paymentId is not null)
         {
-            await outbox.AddAsync(new PaymentSucceeded(orderId, paymentId, amount), transaction, cancellationToken);
+            await Outbox.AddAsync(new PaymentSucceeded(orderId, paymentId, amount), transaction, cancellationToken);
         }
         else
         {
-            await outbox.AddAsync(new PaymentFailed(orderId, reason ?? PaymentDecision.ProviderUnavailable), transaction, cancellationToken);
+            await Outbox.AddAsync(new PaymentFailed(orderId, reason ?? PaymentDecision.ProviderUnavailable), transaction, cancellationToken);
         }
-
-        _published = true;
     }
 
     /// <summary>Counted from the first publication: redeliveries and retries keep the original SentTime.</summary>
