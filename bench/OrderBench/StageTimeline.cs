@@ -100,7 +100,7 @@ public static class StageTimeline
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"    {kind,-30} {Stats.Ms(mean),6}  {mean / total.Mean,4:P0}"));
         }
 
-        Console.WriteLine("outbox dispatchers in the window (a batch is one transaction whose rows are published one by one, each awaiting the broker's confirm;");
+        Console.WriteLine("outbox dispatchers in the window (a batch is one transaction whose rows are published together, then marked sent once confirmed;");
         Console.WriteLine("  ms/row: time from each batch's start to the next one's, over the rows of those batches: what an event costs a dispatcher that never");
         Console.WriteLine("  waits for work, an upper bound for one that does):");
         foreach (var (database, starts) in batches.Where(b => b.Value.Count > 0))
