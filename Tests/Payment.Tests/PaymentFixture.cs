@@ -81,8 +81,11 @@ public sealed class PaymentFixture : IAsyncLifetime
         await _orderStandIn.StartAsync();
     }
 
-    public IReadOnlyList<string> PaymentLogLines() =>
-        [.. App.Services.GetRequiredService<ResourceLoggerService>().GetLines("payment").Select(l => l.Text)];
+    /// <summary>The payment service's console lines after <paramref name="afterSequence"/> (the log is a ring: old lines fall out).</summary>
+    public IReadOnlyList<string> PaymentLogLines(long afterSequence = 0) =>
+        [.. App.Services.GetRequiredService<ResourceLoggerService>().GetLines("payment").Where(l => l.Sequence > afterSequence).Select(l => l.Text)];
+
+    public long PaymentLogMark() => App.Services.GetRequiredService<ResourceLoggerService>().GetLines("payment").LastOrDefault()?.Sequence ?? 0;
 
     public async ValueTask DisposeAsync()
     {

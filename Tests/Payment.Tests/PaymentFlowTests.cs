@@ -101,7 +101,7 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
     public async Task A_slow_provider_opens_the_breaker_payments_wait_and_succeed_once_it_recovers()
     {
         const string Opened = "Circuit breaker of HttpClient 'PaymentProviderClient' opened";
-        var openedBefore = fixture.PaymentLogLines().Count(l => l.Contains(Opened, StringComparison.Ordinal));
+        var mark = fixture.PaymentLogMark();
         await fixture.SetBehaviourAsync(latencyMs: 2500);
         var requests = Enumerable.Range(0, 3).Select(i => new PaymentRequested(Guid.NewGuid(), $"buyer-slow-{i}", 20m + i)).ToList();
         try
@@ -111,7 +111,7 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
                 await fixture.SendAsync(request, NewId.NextGuid());
             }
 
-            await WaitUntilAsync(() => fixture.PaymentLogLines().Count(l => l.Contains(Opened, StringComparison.Ordinal)) > openedBefore, TimeSpan.FromSeconds(30));
+            await WaitUntilAsync(() => fixture.PaymentLogLines(mark).Any(l => l.Contains(Opened, StringComparison.Ordinal)), TimeSpan.FromSeconds(30));
             Assert.All(requests, r => Assert.False(Outcomes.ContainsKey(r.OrderId), "a payment was decided while the breaker was open"));
         }
         finally
@@ -127,7 +127,7 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
             Assert.Equal((charge.Id, request.Amount), (succeeded.PaymentId, succeeded.Amount));
         }
 
-        await WaitUntilAsync(() => fixture.PaymentLogLines().Any(l => l.Contains("Circuit breaker of HttpClient 'PaymentProviderClient' closed", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+        await WaitUntilAsync(() => fixture.PaymentLogLines(mark).Any(l => l.Contains("Circuit breaker of HttpClient 'PaymentProviderClient' closed", StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -81,16 +81,16 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
         var ct = TestContext.Current.CancellationToken;
         using var shop = new Shop(fixture.App);
         var itemId = await shop.CreateItemAsync(stock: 10, ct);
-        int BreakerLines(string text) => fixture.App.GetResourceLogs("payment").Count(l => l.Text.Contains(text, StringComparison.Ordinal));
-        var openedBefore = BreakerLines(BreakerOpened);
-        var closedBefore = BreakerLines(BreakerClosed);
+        // the log is a ring (old lines fall out), so look for lines after a sequence number rather than count them
+        var mark = fixture.App.GetResourceLogs("payment").LastOrDefault()?.Sequence ?? 0;
+        bool LoggedSinceMark(string text) => fixture.App.GetResourceLogs("payment").Any(l => l.Sequence > mark && l.Text.Contains(text, StringComparison.Ordinal));
         string[] placed;
 
         // Slower than the payment client's attempt timeout (1.5 s in the fixture): every attempt times out.
         await using (await shop.ProviderBehavesAsync(latencyMs: 2500, failureRate: 0, declineRate: 0, ct))
         {
             placed = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => shop.PlaceAsync($"slow-{i}", itemId, ct)));
-            await Shop.WaitUntilAsync(() => Task.FromResult(BreakerLines(BreakerOpened) > openedBefore), ct, TimeSpan.FromSeconds(30));
+            await Shop.WaitUntilAsync(() => Task.FromResult(LoggedSinceMark(BreakerOpened)), ct, TimeSpan.FromSeconds(30));
             foreach (var id in placed)
             {
                 Assert.False(Shop.IsFinal(await shop.StatusAsync(id, ct)), $"order {id} was decided while the breaker was open");
@@ -103,6 +103,6 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
         // Timed-out attempts reached the provider too; its idempotency key made each order one charge.
         var charges = await shop.ChargesByKeyAsync(ct);
         Assert.All(placed, id => Assert.Equal(1, charges.GetValueOrDefault($"order-{id}")));
-        await Shop.WaitUntilAsync(() => Task.FromResult(BreakerLines(BreakerClosed) > closedBefore), ct, TimeSpan.FromSeconds(30));
+        await Shop.WaitUntilAsync(() => Task.FromResult(LoggedSinceMark(BreakerClosed)), ct, TimeSpan.FromSeconds(30));
     }
 }
