@@ -86,10 +86,12 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
         bool LoggedSinceMark(string text) => fixture.App.GetResourceLogs("payment").Any(l => l.Sequence > mark && l.Text.Contains(text, StringComparison.Ordinal));
         string[] placed;
 
-        // Slower than the payment client's attempt timeout (1.5 s in the fixture): every attempt times out.
-        await using (await shop.ProviderBehavesAsync(latencyMs: 2500, failureRate: 0, declineRate: 0, ct))
+        // Far slower than the payment client's attempts (1.5 s in the fixture): every attempt times out, and none can
+        // be answered by a quick replay of a charge already made, so failures pile up until they outweigh whatever
+        // successes earlier tests left in the breaker's 30 s sampling window.
+        await using (await shop.ProviderBehavesAsync(latencyMs: 30_000, failureRate: 0, declineRate: 0, ct))
         {
-            placed = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => shop.PlaceAsync($"slow-{i}", itemId, ct)));
+            placed = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => shop.PlaceAsync($"slow-{i}", itemId, ct)));
             await Shop.WaitUntilAsync(() => Task.FromResult(LoggedSinceMark(BreakerOpened)), ct, TimeSpan.FromSeconds(30));
             foreach (var id in placed)
             {
