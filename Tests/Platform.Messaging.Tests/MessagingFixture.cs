@@ -59,6 +59,21 @@ public sealed class MessagingFixture : IAsyncLifetime
         }
 
         await _service.StartAsync();
+
+        // The host starts the bus without waiting for its receive endpoint to declare its queue and bindings. Until it
+        // has, RabbitMQ drops what is published (no queue is bound yet), so a test that stops the broker at once could
+        // lose its event before the topology ever existed: wait until the bus reports healthy.
+        var bus = _service.Services.GetRequiredService<IBusControl>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("The bus's receive endpoint did not become ready within 60 s.");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     public async ValueTask DisposeAsync()
