@@ -7,7 +7,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
 
     /// <summary>The payment service's <c>Payment:GiveUpAfter</c> in this suite (2 minutes in production).</summary>
-    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(45);
 
     private DistributedApplication? _app;
 

@@ -80,7 +80,7 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         using var shop = new Shop(fixture.App);
-        var itemId = await shop.CreateItemAsync(stock: 10, ct);
+        var itemId = await shop.CreateItemAsync(stock: 30, ct);
         // the log is a ring (old lines fall out), so look for lines after a sequence number rather than count them
         var mark = fixture.App.GetResourceLogs("payment").LastOrDefault()?.Sequence ?? 0;
         bool LoggedSinceMark(string text) => fixture.App.GetResourceLogs("payment").Any(l => l.Sequence > mark && l.Text.Contains(text, StringComparison.Ordinal));
@@ -88,10 +88,11 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
 
         // Far slower than the payment client's attempts (1.5 s in the fixture): every attempt times out, and none can
         // be answered by a quick replay of a charge already made, so failures pile up until they outweigh whatever
-        // successes earlier tests left in the breaker's 30 s sampling window.
+        // successes earlier tests left in the breaker's 30 s sampling window (up to 100 after the rush test), well
+        // within the payments' deadline: 24 orders fail about 10 attempts a second.
         await using (await shop.ProviderBehavesAsync(latencyMs: 30_000, failureRate: 0, declineRate: 0, ct))
         {
-            placed = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => shop.PlaceAsync($"slow-{i}", itemId, ct)));
+            placed = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => shop.PlaceAsync($"slow-{i}", itemId, ct)));
             await Shop.WaitUntilAsync(() => Task.FromResult(LoggedSinceMark(BreakerOpened)), ct, TimeSpan.FromSeconds(30));
             foreach (var id in placed)
             {
@@ -101,7 +102,7 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
 
         var final = await shop.WaitForFinalAsync(placed, ct);
         Assert.All(final, s => Assert.Equal("confirmed", s));
-        Assert.Equal(10 - placed.Length, await shop.StockAsync(itemId, ct));
+        Assert.Equal(30 - placed.Length, await shop.StockAsync(itemId, ct));
         // Timed-out attempts reached the provider too; its idempotency key made each order one charge.
         var charges = await shop.ChargesByKeyAsync(ct);
         Assert.All(placed, id => Assert.Equal(1, charges.GetValueOrDefault($"order-{id}")));
