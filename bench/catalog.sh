@@ -19,23 +19,8 @@ HOT="${HOT:-1000}"
 command -v wrk >/dev/null || { echo "missing wrk (apt-get install wrk)" >&2; exit 1; }
 
 dotnet build -c Release bench/CatalogBenchHost/CatalogBenchHost.csproj -nologo -v q >/dev/null
-WORK=$(mktemp -d)
-export AppHost__ProjectEnvironment=Production
-dotnet bench/CatalogBenchHost/bin/Release/net10.0/CatalogBenchHost.dll >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
-cleanup() {
-  kill -TERM "$HOST_PID" 2>/dev/null || true
-  wait "$HOST_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for _ in $(seq 1 900); do
-  grep -q '^ready' "$WORK/host.log" && break
-  kill -0 "$HOST_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; exit 1; }
-  sleep 0.2
-done
-grep -q '^ready' "$WORK/host.log" || { echo "services did not become healthy" >&2; cat "$WORK/host.log" >&2; exit 1; }
+source bench/bench-host.sh
+start_bench_host bench/CatalogBenchHost/bin/Release/net10.0/CatalogBenchHost.dll 180
 url() { awk -v n="$1" '$1 == "endpoint" && $2 == n { print $3 }' "$WORK/host.log" | sed 's:/*$::'; }
 
 cat >"$WORK/hot.lua" <<LUA

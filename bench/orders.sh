@@ -19,24 +19,9 @@ for project in bench/OrderBenchHost/OrderBenchHost.csproj bench/OrderBench/Order
   out=$(dotnet build -c Release "$project" -nologo -v q 2>&1) || { echo "$out" >&2; exit 1; }
 done
 
-WORK=$(mktemp -d) # 0700: the connections file the host writes there holds this run's generated passwords
-export AppHost__ProjectEnvironment=Production
-ORDER_BENCH_CONNECTIONS="$WORK/connections" dotnet bench/OrderBenchHost/bin/Release/net10.0/OrderBenchHost.dll >"$WORK/host.log" 2>&1 &
-HOST_PID=$!
-cleanup() {
-  kill -TERM "$HOST_PID" 2>/dev/null || true
-  wait "$HOST_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for _ in $(seq 1 1200); do
-  grep -q '^ready' "$WORK/host.log" && break
-  kill -0 "$HOST_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; exit 1; }
-  sleep 0.2
-done
-grep -q '^ready' "$WORK/host.log" || { echo "services did not become healthy" >&2; cat "$WORK/host.log" >&2; exit 1; }
-
+source bench/bench-host.sh
+WORK=$(mktemp -d) # 0700: the host writes the databases' connection strings (generated passwords) there
+start_bench_host bench/OrderBenchHost/bin/Release/net10.0/OrderBenchHost.dll 240 ORDER_BENCH_CONNECTIONS="$WORK/connections"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), dotnet $(dotnet --version)"
 echo "system: catalog ×2, order, payment, payment-provider, notification; Redis, PostgreSQL, RabbitMQ; Release, Production;"
 echo "  every span, metric and log exported over OTLP to the AppHost's dashboard, as under ./run.sh (the AppHost is its receiver)"
