@@ -1,20 +1,23 @@
+using Microsoft.Extensions.Configuration;
+
 var builder = DistributedApplication.CreateBuilder(args);
 
-var cache = builder.AddRedis("cache");
+// Servers: Aspire's own resources. Where no container runtime runs, they run as local processes (docs/hosting.md).
+var cache = builder.AddRedis("cache").WithLocalProcessFallback();
 
-var postgres = builder.AddPostgres("postgres");
+var postgres = builder.AddPostgres("postgres").WithLocalProcessFallback();
 var catalogDb = postgres.AddDatabase("catalogdb");
 var orderDb = postgres.AddDatabase("orderdb");
 var paymentDb = postgres.AddDatabase("paymentdb");
 var notificationDb = postgres.AddDatabase("notificationdb");
 
-var messaging = builder.AddRabbitMQ("messaging");
+var messaging = builder.AddRabbitMQ("messaging").WithLocalProcessFallback();
 
 var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(messaging).WaitFor(messaging)
-    .WithReplicas(2)
+    .WithReplicas(builder.Configuration.GetValue("Catalog:Replicas", 2))
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
@@ -43,5 +46,7 @@ builder.AddProject<Projects.Notification>("notification")
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
+builder.WithUnhealthyRecheckStep(TimeSpan.FromMilliseconds(200))
+    .AddHealthyResourceReport();
+
 builder.Build().Run();
-public partial class Program;

@@ -1,56 +1,31 @@
 namespace Platform.EndToEnd.Tests;
 
-/// <summary>One real AppHost (servers and services as processes) shared by a test collection, so the suite pays
-/// the start-up once.</summary>
+/// <summary>The whole system as the AppHost composes it (servers and services as processes, the Aspire dashboard
+/// receiving their telemetry), shared by a test collection so the suite pays the start-up once.</summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
-
     /// <summary>The payment service's <c>Payment:GiveUpAfter</c> in this suite (2 minutes in production).</summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromSeconds(45);
 
-    private DistributedApplication? _app;
+    private PlatformApp? _app;
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
-
-    public TimeSpan StartupDuration { get; private set; }
+    public PlatformApp App => _app ?? throw new InvalidOperationException("The AppHost has not started.");
 
     public async ValueTask InitializeAsync()
     {
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>();
-        // With the dashboard, services export telemetry over OTLP, as they do under `dotnet run`; tests read its stores.
-        builder.Configuration["Dashboard:Enabled"] = "true";
-
-        // The tests play hundreds of buyers from one loopback address; the catalog's per-client limit (tested on its own
-        // in Catalog.Tests) would treat them as one client. The limiter stays on, with a budget that fits the suite.
-        var catalog = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "catalog");
-        builder.CreateResourceBuilder(catalog)
-            .WithEnvironment("Catalog__RateLimit__PermitLimit", "100000")
-            .WithEnvironment("Catalog__RateLimit__Burst", "100000");
-
-        // Payment deadlines short enough for a test to watch a payment wait and then give up, with the same shape as
-        // production: retries every few seconds, attempts that time out before the provider's slow answers.
-        var payment = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "payment");
-        builder.CreateResourceBuilder(payment)
-            .WithEnvironment("Payment__GiveUpAfter", GiveUpAfter.ToString())
-            .WithEnvironment("Payment__MaxRetryInterval", "00:00:02")
-            .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
-            .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05");
-        _app = builder.Build();
-        await _app.StartAsync();
-        using var timeout = new CancellationTokenSource(StartupTimeout);
-        try
-        {
-            await Task.WhenAll(_app.Model.Resources.Where(r => r is not ParameterResource)
-                .Select(r => _app.WaitForResourceHealthyAsync(r.Name, timeout.Token)));
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"Not every resource became healthy within {StartupTimeout}: {Describe(_app)}");
-        }
-
-        StartupDuration = started.Elapsed;
+        _app = await PlatformAppBuilder.Create()
+            .WithDashboard()
+            // The tests play hundreds of buyers from one loopback address; the catalog's per-client limit (tested on
+            // its own in Catalog.Tests) would treat them as one client. The limiter stays on, with a budget that fits.
+            .WithEnvironment("catalog", "Catalog__RateLimit__PermitLimit", "100000")
+            .WithEnvironment("catalog", "Catalog__RateLimit__Burst", "100000")
+            // Payment deadlines short enough for a test to watch a payment wait and then give up, with the same shape
+            // as production: retries every few seconds, attempts that time out before the provider's slow answers.
+            .WithEnvironment("payment", "Payment__GiveUpAfter", GiveUpAfter.ToString())
+            .WithEnvironment("payment", "Payment__MaxRetryInterval", "00:00:02")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05")
+            .StartAsync(cancellationToken: TestContext.Current.CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -60,9 +35,6 @@ public sealed class AppHostFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
     }
-
-    public static string Describe(DistributedApplication app) =>
-        string.Join("; ", app.ResourceNotifications.Snapshots.Select(s => $"{s.Name}={s.State}/{s.Health} {s.HealthDescription}"));
 }
 
 [CollectionDefinition(Name)]

@@ -8,16 +8,25 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     private static readonly string[] Services = ["catalog", "order", "payment", "notification"];
 
     [Fact]
-    public void Every_resource_and_replica_is_running_and_healthy()
+    public void Every_resource_and_replica_is_running_and_healthy_servers_as_local_processes()
     {
-        var snapshots = fixture.App.ResourceNotifications.Snapshots;
-        output.WriteLine($"All healthy after {fixture.StartupDuration.TotalSeconds:F1} s (from CreateAsync)");
+        output.WriteLine($"All healthy after {fixture.App.StartupDuration.TotalSeconds:F1} s (from StartAsync)");
 
         Assert.Equal(
-            ["cache", "catalog-0", "catalog-1", "catalogdb", "messaging", "notification", "notificationdb", "order", "orderdb", "payment", "payment-provider", "paymentdb", "postgres"],
-            snapshots.Select(s => s.Name).Order(StringComparer.Ordinal));
-        Assert.All(snapshots, s => Assert.True(s.IsHealthy, $"{s.Name} is {s.State}/{s.Health}: {s.HealthDescription}"));
-        Assert.All(snapshots.Where(s => s.ResourceType != "PostgresDatabase"), s => Assert.NotEmpty(s.ProcessIds));
+            ["cache", "cache-server", "catalog", "catalogdb", "messaging", "messaging-epmd", "messaging-server", "notification", "notificationdb",
+             "order", "orderdb", "payment", "payment-provider", "paymentdb", "postgres", "postgres-server"],
+            fixture.App.Resources.Select(r => r.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(2, fixture.App.Instances("catalog").Count);
+        foreach (var resource in fixture.App.Resources)
+        {
+            Assert.All(fixture.App.Instances(resource.Name), e =>
+                Assert.True(e.Snapshot.State?.Text == KnownResourceStates.Running && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy,
+                    $"{e.ResourceId} is {e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"));
+        }
+
+        // Aspire's own resource types, with their containers replaced by processes of the Debian packages.
+        Assert.IsType<RedisResource>(fixture.App.Resources.Single(r => r.Name == "cache"));
+        Assert.All(["cache", "postgres", "messaging"], name => Assert.NotEmpty(fixture.App.ProcessIds(name)));
     }
 
     [Fact]
@@ -25,10 +34,9 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     {
         foreach (var service in Services)
         {
-            var replicas = fixture.App.Model.Find(service).GetReplicaCount();
-            for (var replica = 0; replica < replicas; replica++)
+            for (var replica = 0; replica < fixture.App.Instances(service).Count; replica++)
             {
-                using var client = fixture.App.CreateHttpClient(service, replica: replica);
+                using var client = fixture.App.CreateReplicaClient(service, replica);
                 using var health = await client.GetAsync("/health", TestContext.Current.CancellationToken);
                 using var alive = await client.GetAsync("/alive", TestContext.Current.CancellationToken);
                 Assert.Equal(HttpStatusCode.OK, health.StatusCode);
@@ -62,56 +70,84 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task Servers_listen_on_loopback_and_require_their_generated_passwords()
     {
-        var redis = await fixture.App.GetConnectionStringAsync("cache", TestContext.Current.CancellationToken);
-        var endpoint = redis!.Split(',')[0];
+        var ct = TestContext.Current.CancellationToken;
+        var redis = await fixture.App.ConnectionStringAsync("cache", ct);
+        var endpoint = redis.Split(',')[0];
         Assert.StartsWith("127.0.0.1:", endpoint);
+        Assert.StartsWith("Host=127.0.0.1;", await fixture.App.ConnectionStringAsync("postgres", ct));
+        Assert.Contains("@127.0.0.1:", await fixture.App.ConnectionStringAsync("messaging", ct));
 
         // Without AUTH, the server refuses commands.
         using var tcp = new System.Net.Sockets.TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", int.Parse(endpoint.Split(':')[1]), TestContext.Current.CancellationToken);
+        await tcp.ConnectAsync("127.0.0.1", int.Parse(endpoint.Split(':')[1]), ct);
         var stream = tcp.GetStream();
-        await stream.WriteAsync("PING\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        await stream.WriteAsync("PING\r\n"u8.ToArray(), ct);
         var buffer = new byte[256];
-        var read = await stream.ReadAsync(buffer, TestContext.Current.CancellationToken);
+        var read = await stream.ReadAsync(buffer, ct);
         Assert.StartsWith("-NOAUTH", System.Text.Encoding.ASCII.GetString(buffer, 0, read));
+    }
+
+    [Fact]
+    public async Task No_password_is_on_a_server_command_line_or_in_its_environment()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var passwords = new Dictionary<string, string>
+        {
+            ["cache"] = (await fixture.App.ConnectionStringAsync("cache", ct)).Split("password=")[1].Split(',')[0],
+            ["postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(await fixture.App.ConnectionStringAsync("postgres", ct)).Password!,
+            ["messaging"] = Uri.UnescapeDataString(new Uri(await fixture.App.ConnectionStringAsync("messaging", ct)).UserInfo.Split(':')[1]),
+        };
+        foreach (var (server, password) in passwords)
+        {
+            Assert.NotEmpty(fixture.App.ProcessIds(server));
+            foreach (var pid in fixture.App.ProcessIds(server))
+            {
+                Assert.DoesNotContain(password, await File.ReadAllTextAsync($"/proc/{pid}/cmdline", ct));
+                Assert.DoesNotContain(password, await File.ReadAllTextAsync($"/proc/{pid}/environ", ct));
+            }
+        }
     }
 
     [Fact]
     public async Task A_server_can_be_stopped_and_started_while_the_rest_keep_running()
     {
         var ct = TestContext.Current.CancellationToken;
-        var before = fixture.App.ResourceNotifications.InstancesOf("cache").Single();
+        var pidsBefore = fixture.App.ProcessIds("cache");
+        var urlsBefore = fixture.App.Current("cache").Snapshot.Urls.Select(u => u.Url).ToList();
         using var catalog = fixture.App.CreateHttpClient("catalog");
 
-        await fixture.App.StopResourceAsync("cache", ct);
+        await fixture.App.StopAsync("cache", ct);
         try
         {
-            var stopped = fixture.App.ResourceNotifications.InstancesOf("cache").Single();
-            Assert.Equal(KnownResourceStates.Exited, stopped.State);
-            Assert.All(before.ProcessIds, pid => Assert.False(ProcessProbe.IsAlive(pid), $"redis-server {pid} still runs"));
-            Assert.True(fixture.App.ResourceNotifications.InstancesOf("postgres").Single().IsHealthy);
+            await fixture.App.WaitForStoppedAsync("cache", ct);
+            Assert.All(pidsBefore, pid => Assert.False(ProcessProbe.IsAlive(pid), $"redis-server {pid} still runs"));
+            Assert.Equal(KnownResourceStates.Running, fixture.App.Current("postgres").Snapshot.State?.Text);
 
             // The services notice: their redis check fails (Unhealthy, or Degraded where a service can do without Redis).
             await WaitUntilAsync(async () => await RedisCheckAsync(catalog, ct) != "Healthy", TimeSpan.FromSeconds(20));
         }
         finally
         {
-            await fixture.App.StartResourceAsync("cache", ct);
+            await fixture.App.StartAsync("cache", ct);
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await fixture.App.WaitForResourceHealthyAsync("cache", timeout.Token);
-        var after = fixture.App.ResourceNotifications.InstancesOf("cache").Single();
-        Assert.Equal(before.Restarts + 1, after.Restarts);
-        Assert.Equal(before.Urls, after.Urls);
-        Assert.NotEqual(before.ProcessIds, after.ProcessIds);
+        await fixture.App.WaitForHealthyAsync("cache", TimeSpan.FromSeconds(30), ct);
+        Assert.Equal(urlsBefore, fixture.App.Current("cache").Snapshot.Urls.Select(u => u.Url));
+        Assert.NotEqual(pidsBefore, fixture.App.ProcessIds("cache"));
 
         // ...and recover by themselves once Redis is back: the client reconnects, nothing restarted.
         await WaitUntilAsync(async () => await RedisCheckAsync(catalog, ct) == "Healthy", TimeSpan.FromSeconds(30));
-        using var recovered = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        recovered.CancelAfter(TimeSpan.FromSeconds(30));
-        await Task.WhenAll(Services.Select(s => fixture.App.WaitForResourceHealthyAsync(s, recovered.Token)));
+        foreach (var service in Services)
+        {
+            await fixture.App.WaitForHealthyAsync(service, TimeSpan.FromSeconds(30), ct);
+        }
+    }
+
+    [Fact]
+    public void Console_output_of_each_server_is_captured_on_its_resource()
+    {
+        Assert.Contains(fixture.App.Logs("postgres"), l => l.Text.Contains("database system is ready to accept connections", StringComparison.Ordinal));
+        Assert.Contains(fixture.App.Logs("cache"), l => l.Text.Contains("Ready to accept connections", StringComparison.Ordinal));
     }
 
     private static async Task<string?> RedisCheckAsync(HttpClient service, CancellationToken ct)
@@ -129,12 +165,5 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
             Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
             await Task.Delay(200);
         }
-    }
-
-    [Fact]
-    public void Console_output_of_each_resource_is_captured()
-    {
-        var lines = fixture.App.GetResourceLogs("postgres");
-        Assert.Contains(lines, l => l.Text.Contains("database system is ready to accept connections", StringComparison.Ordinal));
     }
 }

@@ -1,5 +1,4 @@
-global using Platform.Hosting;
-global using Platform.Hosting.ApplicationModel;
-global using Platform.Hosting.Orchestration;
-global using Platform.Hosting.Testing;
+global using Aspire.Hosting;
+global using Aspire.Hosting.ApplicationModel;
+global using Platform.Testing;
 global using Xunit;

@@ -35,7 +35,7 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
         }, ct);
 
         await Task.Delay(700, ct);
-        await fixture.App.StopResourceAsync("messaging", ct);
+        await fixture.App.StopAsync("messaging", ct);
         output.WriteLine("messaging stopped");
         try
         {
@@ -43,8 +43,8 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
         }
         finally
         {
-            await fixture.App.StartResourceAsync("messaging", ct);
-            await fixture.App.WaitForResourceHealthyAsync("messaging", ct);
+            await fixture.App.StartAsync("messaging", ct);
+            await fixture.App.WaitForHealthyAsync("messaging", AfterOutage, ct);
             output.WriteLine("messaging healthy again");
         }
 
@@ -65,17 +65,17 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
         var ct = TestContext.Current.CancellationToken;
         using var shop = new Shop(fixture.App);
         var itemId = await shop.CreateItemAsync(stock: 1, ct);
-        await using var orderDb = NpgsqlDataSource.Create((await fixture.App.GetConnectionStringAsync("orderdb", ct))!);
+        await using var orderDb = NpgsqlDataSource.Create(await fixture.App.ConnectionStringAsync("orderdb", ct));
 
         // With the broker away, the order's event is committed in the outbox and cannot leave it.
-        await fixture.App.StopResourceAsync("messaging", ct);
+        await fixture.App.StopAsync("messaging", ct);
         string orderId;
         try
         {
             orderId = await shop.PlaceAsync($"crash-{Guid.NewGuid():N}", itemId, ct);
             Assert.Equal(1, await UnsentEventsAsync(orderDb, orderId, ct));
 
-            var pids = fixture.App.ResourceNotifications.Snapshots.Where(s => s.ResourceName == "order").SelectMany(s => s.ProcessIds).ToList();
+            var pids = fixture.App.ProcessIds("order").ToList();
             Assert.NotEmpty(pids);
             foreach (var pid in pids)
             {
@@ -83,19 +83,16 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
             }
 
             Assert.True(await ProcessProbe.WaitUntilAllExitedAsync(pids, TimeSpan.FromSeconds(10)), "the order service survived SIGKILL");
+            await fixture.App.WaitForStoppedAsync("order", ct);
             Assert.Equal(1, await UnsentEventsAsync(orderDb, orderId, ct));
         }
         finally
         {
-            await fixture.App.StartResourceAsync("messaging", ct);
+            await fixture.App.StartAsync("messaging", ct);
         }
 
-        await fixture.App.ExecuteCommandAsync("order", ResourceCommand.Restart, ct);
-        using (var healthy = CancellationTokenSource.CreateLinkedTokenSource(ct))
-        {
-            healthy.CancelAfter(AfterOutage);
-            await fixture.App.WaitForResourceHealthyAsync("order", healthy.Token);
-        }
+        await fixture.App.StartAsync("order", ct);
+        await fixture.App.WaitForHealthyAsync("order", AfterOutage, ct);
 
         var final = await shop.WaitForFinalAsync([orderId], ct, AfterOutage);
         Assert.Equal("confirmed", final[0]);

@@ -82,8 +82,8 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
         using var shop = new Shop(fixture.App);
         var itemId = await shop.CreateItemAsync(stock: 30, ct);
         // the log is a ring (old lines fall out), so look for lines after a sequence number rather than count them
-        var mark = fixture.App.GetResourceLogs("payment").LastOrDefault()?.Sequence ?? 0;
-        bool LoggedSinceMark(string text) => fixture.App.GetResourceLogs("payment").Any(l => l.Sequence > mark && l.Text.Contains(text, StringComparison.Ordinal));
+        var mark = fixture.App.LogMark();
+        bool LoggedSinceMark(string text) => fixture.App.Logs("payment", mark).Any(l => l.Text.Contains(text, StringComparison.Ordinal));
         string[] placed;
 
         // Far slower than the payment client's attempts (1.5 s in the fixture): every attempt times out, and none can

@@ -1,56 +1,45 @@
 using System.Diagnostics;
-using System.Text.RegularExpressions;
+using System.Globalization;
 
 namespace Platform.EndToEnd.Tests;
 
-/// <summary>No process the AppHost started may outlive it: not after dispose, not after kill -9.</summary>
-public sealed partial class ProcessCleanupTests(ITestOutputHelper output)
+/// <summary>No process the AppHost started may outlive it: not after dispose, not after kill -9 (DCP watches the AppHost).</summary>
+public sealed class ProcessCleanupTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Disposing_the_app_stops_every_process_and_removes_its_data()
+    public async Task Disposing_the_app_stops_every_process_and_removes_its_run_directory()
     {
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { ApplicationName = "cleanup-test", AppHostDirectory = AppContext.BaseDirectory });
-        var cache = builder.AddRedis("cache");
-        builder.AddPostgres("postgres").AddDatabase("db");
-        var app = builder.Build();
-        await app.StartAsync(TestContext.Current.CancellationToken);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await Task.WhenAll(app.WaitForResourceHealthyAsync("cache", timeout.Token), app.WaitForResourceHealthyAsync("db", timeout.Token));
-        var runDirectory = app.GetRunDirectory();
-        var pids = ProcessGroupMembers(app.GetProcessIds());
-        Assert.True(pids.Count >= 4, $"expected redis, postgres and its helpers, saw {pids.Count}");
-
-        await app.DisposeAsync();
+        var ct = TestContext.Current.CancellationToken;
+        var app = await PlatformAppBuilder.Create().Only("cache", "catalogdb").StartAsync(cancellationToken: ct);
+        List<int> pids;
+        string runDirectory;
+        try
+        {
+            pids = ProcessTable.Read().DescendantsOf([.. app.ProcessIds("cache"), .. app.ProcessIds("postgres")]);
+            Assert.True(pids.Count >= 4, $"expected redis, postgres and its helpers, saw {pids.Count}");
+            runDirectory = (string)app.Current("cache-server").Snapshot.Properties.Single(p => p.Name == "executable.workDir").Value!;
+            Assert.True(Directory.Exists(runDirectory), runDirectory);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+        }
 
         Assert.True(await ProcessProbe.WaitUntilAllExitedAsync(pids, TimeSpan.FromSeconds(10)),
-            $"still running: {string.Join(", ", pids.Where(ProcessProbe.IsAlive))}");
-        Assert.True(await WaitUntilGoneAsync(runDirectory), $"{runDirectory} was not removed");
+            $"still running: {string.Join(", ", pids.Where(ProcessProbe.IsAlive).Select(ProcessTable.Describe))}");
+        Assert.False(Directory.Exists(runDirectory), $"{runDirectory} was not removed");
     }
 
     [Fact]
-    public async Task Killing_the_AppHost_with_SIGKILL_leaves_no_process_behind()
+    public async Task Killing_the_AppHost_with_SIGKILL_leaves_no_process_behind_after_20_seconds()
     {
         var ct = TestContext.Current.CancellationToken;
-        var appHost = Path.Combine(AppContext.BaseDirectory, "AppHost.dll");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(appHost);
-        using var process = Process.Start(start)!;
-        var runDirectory = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var process = Process.Start(AppHostProcess.StartInfo())!;
         var allHealthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         process.OutputDataReceived += (_, e) =>
         {
-            if (e.Data is null)
-            {
-                return;
-            }
-
-            output.WriteLine(e.Data);
-            if (RunDirectoryLine().Match(e.Data) is { Success: true } match)
-            {
-                runDirectory.TrySetResult(match.Groups[1].Value);
-            }
-
-            if (e.Data.Contains("resources healthy in", StringComparison.Ordinal))
+            output.WriteLine(e.Data ?? "");
+            if (e.Data?.Contains("resources healthy in", StringComparison.Ordinal) == true)
             {
                 allHealthy.TrySetResult();
             }
@@ -61,17 +50,30 @@ public sealed partial class ProcessCleanupTests(ITestOutputHelper output)
 
         try
         {
-            await allHealthy.Task.WaitAsync(TimeSpan.FromMinutes(2), ct);
-            var directory = await runDirectory.Task;
-            var groups = File.ReadAllLines(Path.Combine(directory, "process-groups")).Select(int.Parse).ToList();
-            var pids = ProcessGroupMembers(groups);
-            Assert.True(pids.Count >= 8, $"expected servers and services, saw {pids.Count}");
+            try
+            {
+                await allHealthy.Task.WaitAsync(TimeSpan.FromMinutes(3), ct);
+            }
+            catch (TimeoutException)
+            {
+                var running = ProcessTable.Read().Processes.Select(p => $"{p.Pid}<{p.Parent} {p.CommandLine[..Math.Min(160, p.CommandLine.Length)]}");
+                throw new TimeoutException($"The AppHost did not report every resource healthy within 3 minutes. Processes:\n{string.Join('\n', running)}");
+            }
 
-            process.Kill(); // SIGKILL: the AppHost gets no chance to clean up
+            var table = ProcessTable.Read();
+            var dcp = table.Processes.Where(p => p.CommandLine.Contains($"--monitor {process.Id}", StringComparison.Ordinal)).Select(p => p.Pid).ToList();
+            Assert.NotEmpty(dcp);
+            var pids = table.DescendantsOf([process.Id, .. dcp]).Where(pid => pid != process.Id).ToList();
+            var names = pids.Select(ProcessTable.Describe).ToList();
+            Assert.Contains(names, n => n.Contains("redis-server", StringComparison.Ordinal));
+            Assert.Contains(names, n => n.Contains("postgres", StringComparison.Ordinal));
+            Assert.Contains(names, n => n.Contains("beam.smp", StringComparison.Ordinal));
 
-            Assert.True(await ProcessProbe.WaitUntilAllExitedAsync(pids, TimeSpan.FromSeconds(10)),
-                $"still running after the AppHost was killed: {string.Join(", ", pids.Where(ProcessProbe.IsAlive).Select(Describe))}");
-            Assert.True(await WaitUntilGoneAsync(directory), $"{directory} was not removed");
+            var killed = Stopwatch.StartNew();
+            process.Kill(); // SIGKILL: the AppHost gets no chance to clean up; DCP notices it is gone
+            Assert.True(await ProcessProbe.WaitUntilAllExitedAsync(pids, TimeSpan.FromSeconds(20)),
+                $"still running 20 s after the AppHost was killed: {string.Join(", ", pids.Where(ProcessProbe.IsAlive).Select(ProcessTable.Describe))}");
+            output.WriteLine($"every process gone {killed.Elapsed.TotalSeconds:F1} s after kill -9 of the AppHost");
         }
         finally
         {
@@ -81,12 +83,48 @@ public sealed partial class ProcessCleanupTests(ITestOutputHelper output)
             }
         }
     }
+}
 
-    /// <summary>Every live process in the given process groups and every descendant of one (postgres and the Erlang VM
-    /// fork helpers, some into sessions of their own).</summary>
-    private static List<int> ProcessGroupMembers(IEnumerable<int> groups)
+/// <summary>The AppHost as a process of its own, the way <c>dotnet run --project AppHost</c> starts it, on free ports.</summary>
+internal static class AppHostProcess
+{
+    public static ProcessStartInfo StartInfo()
     {
-        var table = new List<(int Pid, int Parent, int Group)>();
+        var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "Platform.slnx")))
+        {
+            root = root.Parent ?? throw new InvalidOperationException("Platform.slnx not found above the test output.");
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(root.FullName, "AppHost", "bin", configuration, "net10.0", "AppHost.dll"));
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://127.0.0.1:{FreePort()}";
+        start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
+        start.Environment["DcpPublisher__RandomizePorts"] = "true";
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        return start;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>/proc, read once: who is whose child.</summary>
+internal sealed class ProcessTable
+{
+    private ProcessTable(List<(int Pid, int Parent, string CommandLine)> processes) => Processes = processes;
+
+    public List<(int Pid, int Parent, string CommandLine)> Processes { get; }
+
+    public static ProcessTable Read()
+    {
+        var processes = new List<(int, int, string)>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
             if (!int.TryParse(Path.GetFileName(dir), out var pid) || !ProcessProbe.IsAlive(pid))
@@ -97,19 +135,26 @@ public sealed partial class ProcessCleanupTests(ITestOutputHelper output)
             try
             {
                 var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                table.Add((pid, int.Parse(fields[1]), int.Parse(fields[2])));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                processes.Add((pid, parent, File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ')));
             }
             catch (IOException)
             {
+                // gone while we read
             }
         }
 
-        var members = table.Where(p => groups.Contains(p.Group)).Select(p => p.Pid).ToHashSet();
+        return new ProcessTable(processes);
+    }
+
+    /// <summary>The given processes and all their descendants that are alive.</summary>
+    public List<int> DescendantsOf(IEnumerable<int> roots)
+    {
+        var members = roots.Where(ProcessProbe.IsAlive).ToHashSet();
         for (var added = true; added;)
         {
             added = false;
-            foreach (var process in table.Where(p => members.Contains(p.Parent) && !members.Contains(p.Pid)))
+            foreach (var process in Processes.Where(p => members.Contains(p.Parent) && !members.Contains(p.Pid)))
             {
                 added |= members.Add(process.Pid);
             }
@@ -118,28 +163,15 @@ public sealed partial class ProcessCleanupTests(ITestOutputHelper output)
         return [.. members];
     }
 
-    private static async Task<bool> WaitUntilGoneAsync(string directory)
-    {
-        for (var i = 0; i < 100 && Directory.Exists(directory); i++)
-        {
-            await Task.Delay(100);
-        }
-
-        return !Directory.Exists(directory);
-    }
-
-    private static string Describe(int pid)
+    public static string Describe(int pid)
     {
         try
         {
-            return $"{pid} {File.ReadAllText($"/proc/{pid}/comm").Trim()}";
+            return $"{pid} {File.ReadAllText($"/proc/{pid}/cmdline").Replace('\0', ' ')}";
         }
         catch (IOException)
         {
-            return pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return pid.ToString(CultureInfo.InvariantCulture);
         }
     }
-
-    [GeneratedRegex("run directory (\\S+)")]
-    private static partial Regex RunDirectoryLine();
 }

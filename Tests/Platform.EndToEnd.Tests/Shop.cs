@@ -8,7 +8,7 @@ namespace Platform.EndToEnd.Tests;
 /// Drives the running system as a shop's callers do: the catalog and order APIs, and the payment provider's admin API
 /// (its settings and the charges it made), over HTTP through the AppHost's endpoints.
 /// </summary>
-public sealed class Shop(DistributedApplication app) : IDisposable
+public sealed class Shop(PlatformApp app) : IDisposable
 {
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(120);
 

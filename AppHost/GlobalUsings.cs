@@ -1,2 +1,0 @@
-global using Platform.Hosting;
-global using Platform.Hosting.ApplicationModel;

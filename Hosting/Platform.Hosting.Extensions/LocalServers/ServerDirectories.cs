@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Platform.Hosting.LocalServers;
+
+/// <summary>
+/// Where a local server keeps its files. Scratch (configuration, sockets) lives in a directory of this AppHost run under
+/// <c>$TMPDIR/platform-servers</c>, removed when the AppHost stops; a run that was killed leaves its directory to the
+/// next run, which removes every directory whose AppHost process is gone, so nothing grows run after run. Data lives in
+/// scratch too unless the resource has a data volume or bind mount: then in that volume's directory, kept across runs.
+/// </summary>
+internal sealed class ServerDirectories
+{
+    private const string OwnerFile = "owner";
+
+    private ServerDirectories(string scratch, string data, bool isPersistent)
+    {
+        Scratch = scratch;
+        Data = data;
+        IsPersistent = isPersistent;
+    }
+
+    public static string ScratchRoot => Path.Combine(Path.GetTempPath(), "platform-servers");
+
+    /// <summary>Named volumes live here (<c>$XDG_DATA_HOME</c>, else <c>~/.local/share</c>).</summary>
+    public static string VolumeRoot => Path.Combine(
+        Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } data
+            ? data
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"),
+        "platform-servers", "volumes");
+
+    public string Scratch { get; }
+
+    public string Data { get; }
+
+    public bool IsPersistent { get; }
+
+    public static ServerDirectories Create(string runDirectory, string resourceName, string? persistentData)
+    {
+        var scratch = Path.Combine(runDirectory, resourceName);
+        return new ServerDirectories(scratch, persistentData ?? Path.Combine(scratch, "data"), persistentData is not null);
+    }
+
+    /// <summary>A fresh directory for this run, owned by this process; directories of runs whose process is gone are removed first.</summary>
+    public static string CreateRunDirectory()
+    {
+        Directory.CreateDirectory(ScratchRoot);
+        RemoveAbandonedRuns();
+
+        // Short: PostgreSQL's socket path must stay under 107 bytes.
+        var run = Path.Combine(ScratchRoot, Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, OwnerFile), OwnerIdentity(Environment.ProcessId) ?? "");
+        return run;
+    }
+
+    /// <summary>Removes a run's directory, its owner file last: a removal cut short stays recognisable as abandoned.</summary>
+    public static void RemoveRun(string runDirectory)
+    {
+        try
+        {
+            foreach (var entry in Directory.EnumerateFileSystemEntries(runDirectory).Where(e => Path.GetFileName(e) != OwnerFile))
+            {
+                if (Directory.Exists(entry))
+                {
+                    Directory.Delete(entry, recursive: true);
+                }
+                else
+                {
+                    File.Delete(entry);
+                }
+            }
+
+            Directory.Delete(runDirectory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A server still writing as it stops; the next run removes what is left.
+        }
+    }
+
+    private static void RemoveAbandonedRuns()
+    {
+        foreach (var run in Directory.EnumerateDirectories(ScratchRoot))
+        {
+            var owner = Path.Combine(run, OwnerFile);
+            string recorded;
+            try
+            {
+                recorded = File.ReadAllText(owner);
+            }
+            catch (IOException)
+            {
+                // Being created right now, or left by a removal cut short long ago.
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(run) > TimeSpan.FromMinutes(10))
+                {
+                    RemoveRun(run);
+                }
+
+                continue;
+            }
+
+            var pid = int.TryParse(recorded.Split(' ')[0], NumberStyles.None, CultureInfo.InvariantCulture, out var p) ? p : 0;
+            if (pid == 0 || OwnerIdentity(pid) != recorded)
+            {
+                RemoveRun(run);
+            }
+        }
+    }
+
+    /// <summary>The pid with its start time, so a reused pid does not pass for the AppHost that made the directory.</summary>
+    private static string? OwnerIdentity(int pid)
+    {
+        try
+        {
+            using var process = Process.GetProcessById(pid);
+            return string.Create(CultureInfo.InvariantCulture, $"{pid} {process.StartTime.ToUniversalTime():O}");
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using System.Globalization;
+using System.Text;
+using Aspire.Hosting.ApplicationModel;
+
+namespace Platform.Hosting.LocalServers.Servers;
+
+internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
+{
+    public override IReadOnlyList<RequiredBinary> RequiredBinaries { get; } = [new("/usr/bin/redis-server", "redis-server")];
+
+    public override string Command => "/usr/bin/redis-server";
+
+    public override bool IsDataMount(string target) => target == "/data";
+
+    public override IEnumerable<string> Arguments(ServerDirectories directories) => [ConfigPath(directories)];
+
+    public override async Task PrepareAsync(ServerDirectories directories, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directories.Data);
+        var password = redis.PasswordParameter is { } parameter ? await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false) : null;
+        var config = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"port {Port}")
+            .AppendLine(CultureInfo.InvariantCulture, $"bind {Loopback}")
+            .AppendLine("protected-mode yes")
+            .AppendLine(CultureInfo.InvariantCulture, $"dir {directories.Data}")
+            .AppendLine("daemonize no")
+            .AppendLine(directories.IsPersistent ? "appendonly yes" : "appendonly no")
+            .AppendLine(directories.IsPersistent ? "save 60 1" : "save \"\"");
+        if (password is not null)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"requirepass {password}");
+        }
+
+        await PrivateFile.WriteAsync(ConfigPath(directories), config.ToString(), owner: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string ConfigPath(ServerDirectories directories) => Path.Combine(directories.Scratch, "redis.conf");
+}

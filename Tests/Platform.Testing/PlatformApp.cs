@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.Testing;
+
+/// <summary>A started AppHost and the handles tests use: HTTP clients (per replica too), connection strings, resource
+/// commands, states and console logs.</summary>
+public sealed class PlatformApp : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, ResourceLog> _logs = new();
+    private readonly List<Task> _watchers = [];
+
+    private readonly string? _dashboardApiKey;
+
+    internal PlatformApp(DistributedApplication app, string? dashboardApiKey)
+    {
+        App = app;
+        _dashboardApiKey = dashboardApiKey;
+    }
+
+    public DistributedApplication App { get; }
+
+    /// <summary>The Aspire dashboard, when the app runs one.</summary>
+    public DashboardEndpoint? Dashboard { get; private set; }
+
+    public IServiceProvider Services => App.Services;
+
+    public TimeSpan StartupDuration { get; private set; }
+
+    /// <summary>The resources of the trimmed model that run (parameters are values, not resources that run).</summary>
+    public IReadOnlyList<IResource> Resources =>
+        [.. App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Where(r => r is not ParameterResource && !IsHidden(r))];
+
+    internal async Task StartAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        _watchers.Add(RecordLogsAsync(_stopping.Token));
+        await App.StartAsync(cancellationToken).ConfigureAwait(false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await Task.WhenAll(Resources.Select(r => App.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, deadline.Token))).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Not every resource became healthy within {timeout}: {Describe()}");
+        }
+
+        StartupDuration = started.Elapsed;
+        if (_dashboardApiKey is not null)
+        {
+            Dashboard = await FindDashboardAsync(_dashboardApiKey, deadline.Token).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The dashboard's public address and login token, from the login URL it announces.</summary>
+    private async Task<DashboardEndpoint> FindDashboardAsync(string apiKey, CancellationToken cancellationToken)
+    {
+        var dashboard = await App.ResourceNotifications.WaitForResourceAsync("aspire-dashboard",
+            e => e.Snapshot.Urls.Any(u => u.Url.Contains("/login?t=", StringComparison.Ordinal)), cancellationToken).ConfigureAwait(false);
+        var login = new Uri(dashboard.Snapshot.Urls.First(u => u.Url.Contains("/login?t=", StringComparison.Ordinal)).Url);
+        return new DashboardEndpoint(new Uri(login.GetLeftPart(UriPartial.Authority)), login.Query["?t=".Length..], apiKey);
+    }
+
+    public HttpClient CreateHttpClient(string resource, string endpoint = "http") => App.CreateHttpClient(resource, endpoint);
+
+    /// <summary>A client for one replica, past the proxy that spreads requests over them (instances in name order).</summary>
+    public HttpClient CreateReplicaClient(string resource, int replica)
+    {
+        var instance = Instances(resource)[replica];
+        var urls = instance.Snapshot.EnvironmentVariables.Single(v => v.Name == "ASPNETCORE_URLS").Value
+            ?? throw new InvalidOperationException($"{instance.ResourceId} has no ASPNETCORE_URLS.");
+        return new HttpClient { BaseAddress = new Uri(urls.Split(';')[0]) };
+    }
+
+    public async Task<string> ConnectionStringAsync(string resource, CancellationToken cancellationToken = default) =>
+        await App.GetConnectionStringAsync(resource, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"{resource} has no connection string.");
+
+    /// <summary>The current state of each instance of a resource (replicas in name order).</summary>
+    public IReadOnlyList<ResourceEvent> Instances(string resource)
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource);
+        return [.. ResourceIds(model).Select(id => App.ResourceNotifications.TryGetCurrentState(id, out var e) ? e : null)
+            .OfType<ResourceEvent>().OrderBy(e => e.ResourceId, StringComparer.Ordinal)];
+    }
+
+    public ResourceEvent Current(string resource) => Instances(resource).Single();
+
+    /// <summary>The process ids of a resource's instances (for a local server: its process).</summary>
+    public IReadOnlyList<int> ProcessIds(string resource)
+    {
+        var server = $"{resource}-server";
+        var instances = App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == server)
+            ? Instances(server)
+            : Instances(resource);
+        return [.. instances.SelectMany(e => e.Snapshot.Properties.Where(p => p.Name == "executable.pid"))
+            .Select(p => Convert.ToInt32(p.Value, System.Globalization.CultureInfo.InvariantCulture))];
+    }
+
+    public Task StopAsync(string resource, CancellationToken cancellationToken = default) => CommandAsync(resource, KnownResourceCommands.StopCommand, cancellationToken);
+
+    public Task StartAsync(string resource, CancellationToken cancellationToken = default) => CommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
+
+    public Task RestartAsync(string resource, CancellationToken cancellationToken = default) => CommandAsync(resource, KnownResourceCommands.RestartCommand, cancellationToken);
+
+    public async Task WaitForHealthyAsync(string resource, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{resource} did not become healthy within {timeout}: {Describe()}");
+        }
+    }
+
+    /// <summary>Waits until the resource's process is gone (stopped, exited or killed).</summary>
+    public Task WaitForStoppedAsync(string resource, CancellationToken cancellationToken = default) =>
+        App.ResourceNotifications.WaitForResourceAsync(resource, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancellationToken);
+
+    /// <summary>The console lines of a resource (all its instances) after <paramref name="afterSequence"/>, in order.</summary>
+    public IReadOnlyList<ResourceLogLine> Logs(string resource, long afterSequence = 0) =>
+        [.. _logs.Values.Where(l => l.Resource == resource || l.InstanceId == resource).SelectMany(l => l.Since(afterSequence)).OrderBy(l => l.Sequence)];
+
+    /// <summary>A mark to read <see cref="Logs"/> after: lines already seen stay before it.</summary>
+    public long LogMark() => ResourceLog.LastSequence;
+
+    public string Describe() => string.Join("; ", App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+        .Where(r => r is not ParameterResource)
+        .SelectMany(r => ResourceIds(r).Select(id => App.ResourceNotifications.TryGetCurrentState(id, out var e)
+            ? $"{id}={e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"
+            : $"{id}=?")));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await App.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(_watchers).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task CommandAsync(string resource, string command, CancellationToken cancellationToken)
+    {
+        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken).ConfigureAwait(false);
+        if (!result.Success)
+        {
+            throw new InvalidOperationException($"{command} on {resource} failed: {result.Message}");
+        }
+    }
+
+    /// <summary>Machinery (a project's rebuilder, the dashboard) that the dashboard hides too.</summary>
+    private bool IsHidden(IResource resource) =>
+        ResourceIds(resource).Any(id => App.ResourceNotifications.TryGetCurrentState(id, out var e) && e.Snapshot.IsHidden);
+
+    /// <summary>Instance ids are DCP's (catalog-x7k2p for a replica), known once the resource has published a state.</summary>
+    private IEnumerable<string> ResourceIds(IResource resource) =>
+        _instanceIds.TryGetValue(resource.Name, out var ids) ? ids.Keys : [resource.Name];
+
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, byte>> _instanceIds = new();
+
+    private async Task RecordLogsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var change in App.ResourceNotifications.WatchAsync(cancellationToken).ConfigureAwait(false))
+            {
+                _instanceIds.GetOrAdd(change.Resource.Name, _ => new()).TryAdd(change.ResourceId, 0);
+                if (change.Resource is ParameterResource || !_logs.TryAdd(change.ResourceId, new ResourceLog(change.Resource.Name, change.ResourceId)))
+                {
+                    continue;
+                }
+
+                var log = _logs[change.ResourceId];
+                _watchers.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await foreach (var batch in App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(change.ResourceId)
+                            .WithCancellation(cancellationToken).ConfigureAwait(false))
+                        {
+                            log.Add(batch);
+                        }
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                }, CancellationToken.None));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// The AppHost's own composition (<c>DistributedApplicationTestingBuilder.CreateAsync&lt;Projects.AppHost&gt;</c>),
+/// trimmed and tuned for one test suite: <see cref="Only"/> keeps the named resources and what they depend on,
+/// <see cref="WithEnvironment"/> sets a setting on a service, arguments set the AppHost's own configuration
+/// (<c>--Catalog:Replicas=1</c>). Nothing here composes the system a second time.
+/// </summary>
+public sealed class PlatformAppBuilder
+{
+    private readonly string[] _args;
+    private readonly List<Action<IDistributedApplicationTestingBuilder>> _configure = [];
+    private string[] _only = [];
+    private string? _dashboardApiKey;
+
+    private PlatformAppBuilder(string[] args) => _args = args;
+
+    public static PlatformAppBuilder Create(params string[] args) => new(args);
+
+    /// <summary>Keeps these resources, every resource they wait for or reference, their parents and their helper
+    /// processes; removes the rest (a service the test plays itself, or one it does not need).</summary>
+    public PlatformAppBuilder Only(params string[] resources)
+    {
+        _only = resources;
+        return this;
+    }
+
+    public PlatformAppBuilder WithEnvironment(string resource, string name, string value) =>
+        Configure(builder => builder.CreateResourceBuilder(builder.Resources.Single(r => r.Name == resource) as IResourceWithEnvironment
+            ?? throw new ArgumentException($"{resource} takes no environment.", nameof(resource))).WithEnvironment(name, value));
+
+    /// <summary>Runs the Aspire dashboard (the testing builder leaves it off), its telemetry API behind a key of its own
+    /// (<see cref="PlatformApp.Dashboard"/>).</summary>
+    public PlatformAppBuilder WithDashboard()
+    {
+        _dashboardApiKey = Guid.NewGuid().ToString("N");
+        return this;
+    }
+
+    public PlatformAppBuilder Configure(Action<IDistributedApplicationTestingBuilder> configure)
+    {
+        _configure.Add(configure);
+        return this;
+    }
+
+    public async Task<PlatformApp> StartAsync(TimeSpan? startupTimeout = null, CancellationToken cancellationToken = default)
+    {
+        // The testing builder's defaults put the dashboard on proxied random ports (DcpPublisher:RandomizePorts).
+        string[] dashboard = _dashboardApiKey is null ? [] : [$"--AppHost:DashboardApiKey={_dashboardApiKey}"];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            [.. _args, .. dashboard, "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true"],
+            (options, _) => options.DisableDashboard = _dashboardApiKey is null,
+            cancellationToken).ConfigureAwait(false);
+
+        // Resource logs are kept by the app (PlatformApp.Logs); echoing them all to the test output drowns it.
+        builder.Services.AddLogging(logging => logging.AddFilter("AppHost.Resources", LogLevel.None).AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
+        if (_only.Length > 0)
+        {
+            Trim(builder, _only);
+        }
+
+        foreach (var configure in _configure)
+        {
+            configure(builder);
+        }
+
+        var app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
+        var platform = new PlatformApp(app, _dashboardApiKey);
+        try
+        {
+            await platform.StartAsync(startupTimeout ?? TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await platform.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return platform;
+    }
+
+    private static void Trim(IDistributedApplicationTestingBuilder builder, string[] only)
+    {
+        var keep = new HashSet<IResource>();
+        var pending = new Stack<IResource>(only.Select(name => builder.Resources.SingleOrDefault(r => r.Name == name)
+            ?? throw new ArgumentException($"The AppHost has no resource '{name}'.", nameof(only))));
+        while (pending.TryPop(out var resource))
+        {
+            if (!keep.Add(resource))
+            {
+                continue;
+            }
+
+            var needs = resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource)
+                .Concat(resource.Annotations.OfType<ResourceRelationshipAnnotation>().Select(r => r.Resource));
+            if (resource is IResourceWithParent child)
+            {
+                needs = needs.Append(child.Parent);
+            }
+
+            foreach (var need in needs)
+            {
+                pending.Push(need);
+            }
+        }
+
+        // What runs a kept resource (a local server's processes, a project's rebuilder) goes with it.
+        foreach (var helper in builder.Resources.Where(r => r.Annotations.OfType<ResourceRelationshipAnnotation>()
+            .Any(a => a.Type == "Parent" && keep.Contains(a.Resource))).ToList())
+        {
+            keep.Add(helper);
+        }
+
+        foreach (var resource in builder.Resources.Where(r => r is not ParameterResource && !keep.Contains(r)).ToList())
+        {
+            builder.Resources.Remove(resource);
+        }
+    }
+}
