@@ -5,22 +5,20 @@ using Platform.Redis;
 namespace Platform.Catalog.Tests;
 
 /// <summary>
-/// Real Redis and PostgreSQL plus two catalog replicas as processes, started by the hosting layer (no RabbitMQ: the
-/// catalog does not use it yet). The replicas migrate and seed the empty database themselves on start.
+/// The AppHost's catalog (two replicas) with what it depends on: real Redis, PostgreSQL and RabbitMQ as processes.
+/// The replicas migrate and seed the empty database themselves on start.
 /// </summary>
 public class CatalogAppFixture : IAsyncLifetime
 {
-    public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan StartupTimeout = TimeSpan.FromMinutes(3);
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
-    private DistributedApplication? _app;
+    private PlatformApp? _app;
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("Not started.");
+    public PlatformApp App => _app ?? throw new InvalidOperationException("Not started.");
 
     /// <summary>All requests come from one IP here: the shared fixtures get a limit they never reach.</summary>
     protected virtual int RateLimitPerSecond => 100_000;
-
-    protected virtual string ApplicationName => "cat-t";
 
     public HttpClient Replica0 { get; private set; } = null!;
 
@@ -32,40 +30,18 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions
-        {
-            // short: PostgreSQL's socket lives in the run directory and socket paths are limited to 107 bytes
-            ApplicationName = ApplicationName,
-            AppHostDirectory = AppContext.BaseDirectory,
-            EchoResourceLogs = false,
-        });
-        var cache = builder.AddRedis("cache");
-        var database = builder.AddPostgres("postgres").AddDatabase("catalogdb");
-        builder.AddProject("catalog", new CatalogProject())
-            .WithReference(cache).WaitFor(cache)
-            .WithReference(database).WaitFor(database)
-            .WithReplicas(2)
-            .WithEnvironment("Catalog__WarmUp__Count", "100")
-            .WithEnvironment("Catalog__RateLimit__PermitLimit", RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithEnvironment("Catalog__RateLimit__Burst", RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
-            .WithHttpHealthCheck("/health");
-        _app = builder.Build();
-        await _app.StartAsync();
-        using var timeout = new CancellationTokenSource(StartupTimeout);
-        try
-        {
-            await Task.WhenAll(new[] { "cache", "catalogdb", "catalog" }.Select(name => _app.WaitForResourceHealthyAsync(name, timeout.Token)));
-        }
-        catch (OperationCanceledException)
-        {
-            var states = string.Join("; ", _app.ResourceNotifications.Snapshots.Select(s => $"{s.Name}={s.State}/{s.Health} {s.HealthDescription}"));
-            throw new TimeoutException($"Not healthy within {StartupTimeout}: {states}\n--- catalog-0 ---\n{Tail(Logs(0))}\n--- catalog-1 ---\n{Tail(Logs(1))}");
-        }
+        var limit = RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _app = await PlatformAppBuilder.Create()
+            .Only("catalog")
+            .WithEnvironment("catalog", "Catalog__WarmUp__Count", "100")
+            .WithEnvironment("catalog", "Catalog__RateLimit__PermitLimit", limit)
+            .WithEnvironment("catalog", "Catalog__RateLimit__Burst", limit)
+            .StartAsync(StartupTimeout);
 
-        Replica0 = _app.CreateHttpClient("catalog", replica: 0);
-        Replica1 = _app.CreateHttpClient("catalog", replica: 1);
-        DatabaseConnectionString = (await _app.GetConnectionStringAsync("catalogdb"))!;
-        RedisConnectionString = (await _app.GetConnectionStringAsync("cache"))!;
+        Replica0 = _app.CreateReplicaClient("catalog", 0);
+        Replica1 = _app.CreateReplicaClient("catalog", 1);
+        DatabaseConnectionString = await _app.ConnectionStringAsync("catalogdb");
+        RedisConnectionString = await _app.ConnectionStringAsync("cache");
     }
 
     public async ValueTask DisposeAsync()
@@ -105,31 +81,8 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public Task<RedisConnection> ConnectRedisAsync() => RedisConnection.ConnectAsync(RedisConnectionString);
 
-    public string Logs(int replica) => string.Join('\n', App.GetResourceLogs($"catalog-{replica}").Select(l => l.Text));
-
-    private static string Tail(string text) => text.Length <= 4000 ? text : text[^4000..];
-
-    /// <summary>The catalog as built next to this test run (same configuration), run from its own output folder.</summary>
-    private sealed class CatalogProject : IProjectMetadata
-    {
-        public CatalogProject()
-        {
-            var directory = new DirectoryInfo(AppContext.BaseDirectory);
-            while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Platform.slnx")))
-            {
-                directory = directory.Parent;
-            }
-
-            var root = directory?.FullName ?? throw new InvalidOperationException("Platform.slnx not found above the test output.");
-            var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            ProjectPath = Path.Combine(root, "Services", "Catalog", "Catalog.csproj");
-            TargetPath = Path.Combine(root, "Services", "Catalog", "bin", configuration, "net10.0", "Catalog.dll");
-        }
-
-        public string ProjectPath { get; }
-
-        public string TargetPath { get; }
-    }
+    /// <summary>One replica's console output (replicas in name order, as <see cref="Replica0"/> and <see cref="Replica1"/>).</summary>
+    public string Logs(int replica) => string.Join('\n', App.Logs(App.Instances("catalog")[replica].ResourceId).Select(l => l.Text));
 }
 
 /// <summary>Shared by the API, write and inventory tests.</summary>
@@ -138,7 +91,6 @@ public sealed class CatalogFixture : CatalogAppFixture;
 /// <summary>Its own app: these tests stop Redis.</summary>
 public sealed class DegradationFixture : CatalogAppFixture
 {
-    protected override string ApplicationName => "cat-d";
 }
 
 /// <summary>Its own app with a small per-client limit.</summary>
@@ -147,8 +99,6 @@ public sealed class RateLimitFixture : CatalogAppFixture
     public const int PermitsPerSecond = 5;
 
     protected override int RateLimitPerSecond => PermitsPerSecond;
-
-    protected override string ApplicationName => "cat-r";
 }
 
 [CollectionDefinition(Name)]

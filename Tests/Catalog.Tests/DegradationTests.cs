@@ -12,7 +12,7 @@ public sealed class DegradationTests(DegradationFixture fixture)
         await fixture.Replica0.GetAsync($"/api/catalog/items/{cached}", ct);
         Assert.Equal("HIT-L1", (await fixture.Replica0.GetAsync($"/api/catalog/items/{cached}", ct)).CacheHeader());
 
-        await fixture.App.StopResourceAsync("cache", ct);
+        await fixture.App.StopAsync("cache", ct);
         try
         {
             await TestData.UntilAsync(async () => await HealthStatusAsync(fixture.Replica0, ct) == "Degraded", TimeSpan.FromSeconds(20), "health Degraded");
@@ -35,11 +35,10 @@ public sealed class DegradationTests(DegradationFixture fixture)
         }
         finally
         {
-            await fixture.App.StartResourceAsync("cache", CancellationToken.None);
+            await fixture.App.StartAsync("cache", CancellationToken.None);
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await fixture.App.WaitForResourceHealthyAsync("cache", timeout.Token);
+        await fixture.App.WaitForHealthyAsync("cache", TimeSpan.FromSeconds(30), ct);
         foreach (var replica in new[] { fixture.Replica0, fixture.Replica1 })
         {
             await TestData.UntilAsync(async () => await HealthStatusAsync(replica, ct) == "Healthy", TimeSpan.FromSeconds(30), "health Healthy again");

@@ -5,22 +5,21 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.Contracts.IntegrationEvents;
-using Platform.Hosting;
-using Platform.Hosting.Testing;
+using Platform.Testing;
 using Xunit;
 
 namespace Platform.Order.Tests;
 
 /// <summary>
-/// Real Redis, PostgreSQL and RabbitMQ and the order service as a process (our hosting layer), its timeout sweeper
-/// running every second; a bus in the test stands in for the payment service: it sends PaymentSucceeded and records
-/// RefundRequested. No catalog: the orders are written straight into the order database.
+/// The AppHost's order service (its timeout sweeper running every second) with what it waits for: real Redis,
+/// PostgreSQL and RabbitMQ as processes and one catalog replica. A bus in the test stands in for the payment service:
+/// it sends PaymentSucceeded and records RefundRequested. The orders are written straight into the order database.
 /// </summary>
 public sealed class OrderServiceFixture : IAsyncLifetime
 {
     private IHost? _paymentStandIn;
 
-    public DistributedApplication App { get; private set; } = null!;
+    public PlatformApp App { get; private set; } = null!;
 
     public HttpClient Orders { get; private set; } = null!;
 
@@ -32,30 +31,18 @@ public sealed class OrderServiceFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { ApplicationName = "order-tests", AppHostDirectory = AppContext.BaseDirectory });
-        var cache = builder.AddRedis("cache");
-        var orderDb = builder.AddPostgres("postgres").AddDatabase("orderdb");
-        var messaging = builder.AddRabbitMQ("messaging");
-        builder.AddProject<Projects.Order>("order")
-            .WithReference(cache).WaitFor(cache)
-            .WithReference(orderDb).WaitFor(orderDb)
-            .WithReference(messaging).WaitFor(messaging)
-            .WithEnvironment("Ordering__SweepInterval", "00:00:01")
-            .WithHttpHealthCheck("/health");
-        App = builder.Build();
-        await App.StartAsync();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
-        {
-            await App.WaitForResourceHealthyAsync("order", timeout.Token);
-        }
+        App = await PlatformAppBuilder.Create("--Catalog:Replicas=1")
+            .Only("order")
+            .WithEnvironment("order", "Ordering__SweepInterval", "00:00:01")
+            .StartAsync(TimeSpan.FromMinutes(3));
 
         Orders = App.CreateHttpClient("order");
-        OrderDb = NpgsqlDataSource.Create((await App.GetConnectionStringAsync("orderdb"))!);
+        OrderDb = NpgsqlDataSource.Create(await App.ConnectionStringAsync("orderdb"));
 
         var paymentStandIn = Host.CreateApplicationBuilder();
         paymentStandIn.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:messaging"] = await App.GetConnectionStringAsync("messaging"),
+            ["ConnectionStrings:messaging"] = await App.ConnectionStringAsync("messaging"),
         });
         paymentStandIn.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RefundRecorder>());
         paymentStandIn.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);

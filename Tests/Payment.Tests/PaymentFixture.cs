@@ -5,17 +5,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.Contracts.IntegrationEvents;
-using Platform.Hosting;
-using Platform.Hosting.Orchestration;
-using Platform.Hosting.Testing;
+using Platform.Testing;
 using Xunit;
 
 namespace Platform.Payment.Tests;
 
 /// <summary>
-/// Real Redis, PostgreSQL and RabbitMQ, the payment provider and the payment service as processes (our hosting
-/// layer), and a bus in the test process standing in for the order service: it sends PaymentRequested and records
-/// the outcomes.
+/// The AppHost's payment service and payment provider with real Redis, PostgreSQL and RabbitMQ as processes, and a bus
+/// in the test process standing in for the order service: it sends PaymentRequested and records the outcomes.
 /// </summary>
 public sealed class PaymentFixture : IAsyncLifetime
 {
@@ -29,7 +26,7 @@ public sealed class PaymentFixture : IAsyncLifetime
 
     private IHost? _orderStandIn;
 
-    public DistributedApplication App { get; private set; } = null!;
+    public PlatformApp App { get; private set; } = null!;
 
     public HttpClient Provider { get; private set; } = null!;
 
@@ -41,31 +38,16 @@ public sealed class PaymentFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { ApplicationName = "payment-tests", AppHostDirectory = AppContext.BaseDirectory });
-        var cache = builder.AddRedis("cache");
-        var paymentDb = builder.AddPostgres("postgres").AddDatabase("paymentdb");
-        var messaging = builder.AddRabbitMQ("messaging");
-        var provider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
-            .WithEnvironment("Provider__LatencyMs", "0")
-            .WithHttpHealthCheck("/health");
-        builder.AddProject<Projects.Payment>("payment")
-            .WithReference(cache).WaitFor(cache)
-            .WithReference(paymentDb).WaitFor(paymentDb)
-            .WithReference(messaging).WaitFor(messaging)
-            .WithReference(provider).WaitFor(provider)
-            .WithEnvironment("Payment__GiveUpAfter", GiveUpAfter.ToString())
-            .WithEnvironment("Payment__MaxRetryInterval", "00:00:02")
-            .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
-            .WithEnvironment("HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05")
-            .WithEnvironment("Payment__ReconcileInterval", ReconcileInterval.ToString())
-            .WithEnvironment("Payment__ReconcileDelay", "00:00:02")
-            .WithHttpHealthCheck("/health");
-        App = builder.Build();
-        await App.StartAsync();
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120)))
-        {
-            await App.WaitForResourceHealthyAsync("payment", timeout.Token);
-        }
+        App = await PlatformAppBuilder.Create()
+            .Only("payment")
+            .WithEnvironment("payment-provider", "Provider__LatencyMs", "0")
+            .WithEnvironment("payment", "Payment__GiveUpAfter", GiveUpAfter.ToString())
+            .WithEnvironment("payment", "Payment__MaxRetryInterval", "00:00:02")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05")
+            .WithEnvironment("payment", "Payment__ReconcileInterval", ReconcileInterval.ToString())
+            .WithEnvironment("payment", "Payment__ReconcileDelay", "00:00:02")
+            .StartAsync(TimeSpan.FromMinutes(3));
 
         Provider = App.CreateHttpClient("payment-provider");
         Payment = App.CreateHttpClient("payment");
@@ -73,7 +55,7 @@ public sealed class PaymentFixture : IAsyncLifetime
         var orderStandIn = Host.CreateApplicationBuilder();
         orderStandIn.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:messaging"] = await App.GetConnectionStringAsync("messaging"),
+            ["ConnectionStrings:messaging"] = await App.ConnectionStringAsync("messaging"),
         });
         orderStandIn.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<OutcomeRecorder>());
         orderStandIn.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
@@ -82,10 +64,9 @@ public sealed class PaymentFixture : IAsyncLifetime
     }
 
     /// <summary>The payment service's console lines after <paramref name="afterSequence"/> (the log is a ring: old lines fall out).</summary>
-    public IReadOnlyList<string> PaymentLogLines(long afterSequence = 0) =>
-        [.. App.Services.GetRequiredService<ResourceLoggerService>().GetLines("payment").Where(l => l.Sequence > afterSequence).Select(l => l.Text)];
+    public IReadOnlyList<string> PaymentLogLines(long afterSequence = 0) => [.. App.Logs("payment", afterSequence).Select(l => l.Text)];
 
-    public long PaymentLogMark() => App.Services.GetRequiredService<ResourceLoggerService>().GetLines("payment").LastOrDefault()?.Sequence ?? 0;
+    public long PaymentLogMark() => App.LogMark();
 
     public async ValueTask DisposeAsync()
     {

@@ -5,21 +5,21 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Platform.Hosting;
-using Platform.Hosting.Testing;
+using Platform.Testing;
 using Platform.Messaging.Inbox;
 using Platform.Messaging.Tests.Events;
 using Xunit;
 
 namespace Platform.Messaging.Tests;
 
-/// <summary>Real PostgreSQL and RabbitMQ started by our hosting layer, and one service host using both.</summary>
+/// <summary>The AppHost's PostgreSQL and RabbitMQ (one database of it is this test's service database), and one
+/// service host in the test process using both.</summary>
 public sealed class MessagingFixture : IAsyncLifetime
 {
-    private DistributedApplication? _servers;
+    private PlatformApp? _servers;
     private IHost? _service;
 
-    public DistributedApplication Servers => _servers!;
+    public PlatformApp Servers => _servers!;
 
     public IServiceProvider Services => _service!.Services;
 
@@ -33,19 +33,13 @@ public sealed class MessagingFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { ApplicationName = "messaging-tests", AppHostDirectory = AppContext.BaseDirectory });
-        builder.AddPostgres("postgres").AddDatabase("servicedb");
-        builder.AddRabbitMQ("messaging");
-        _servers = builder.Build();
-        await _servers.StartAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await Task.WhenAll(_servers.WaitForResourceHealthyAsync("servicedb", timeout.Token), _servers.WaitForResourceHealthyAsync("messaging", timeout.Token));
+        _servers = await PlatformAppBuilder.Create().Only("notificationdb", "messaging").StartAsync(TimeSpan.FromSeconds(120));
 
         var service = Host.CreateApplicationBuilder();
         service.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:servicedb"] = await _servers.GetConnectionStringAsync("servicedb"),
-            ["ConnectionStrings:messaging"] = await _servers.GetConnectionStringAsync("messaging"),
+            ["ConnectionStrings:servicedb"] = await _servers.ConnectionStringAsync("notificationdb"),
+            ["ConnectionStrings:messaging"] = await _servers.ConnectionStringAsync("messaging"),
         });
         service.AddNpgsqlDataSource("servicedb");
         service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());

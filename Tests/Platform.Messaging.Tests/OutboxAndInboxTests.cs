@@ -2,7 +2,6 @@ using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Platform.Hosting.Testing;
 using Platform.Messaging.Outbox;
 using Platform.Messaging.Tests.Events;
 using Xunit;
@@ -64,7 +63,7 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture)
     public async Task Events_committed_while_the_broker_is_down_are_delivered_once_it_returns()
     {
         var ct = TestContext.Current.CancellationToken;
-        await fixture.Servers.StopResourceAsync("messaging", ct);
+        await fixture.Servers.StopAsync("messaging", ct);
         Guid id;
         try
         {
@@ -75,12 +74,10 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture)
         }
         finally
         {
-            await fixture.Servers.StartResourceAsync("messaging", ct);
+            await fixture.Servers.StartAsync("messaging", ct);
         }
 
-        using var healthy = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        healthy.CancelAfter(TimeSpan.FromSeconds(60));
-        await fixture.Servers.WaitForResourceHealthyAsync("messaging", healthy.Token);
+        await fixture.Servers.WaitForHealthyAsync("messaging", TimeSpan.FromSeconds(60), ct);
         var received = await WaitForAsync(id, TimeSpan.FromSeconds(150));
         Assert.Equal("while-broker-down", received.Name);
     }
@@ -93,7 +90,7 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture)
         var id = await WriteAsync(name, commit: true);
 
         // The first delivery and MassTransit's 5 retries with backoff (0.2 s ... 10 s), then the error queue.
-        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri((await fixture.Servers.GetConnectionStringAsync("messaging", ct))!) };
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(await fixture.Servers.ConnectionStringAsync("messaging", ct)) };
         await using var connection = await factory.CreateConnectionAsync(ct);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         RabbitMQ.Client.BasicGetResult? faulted = null;
