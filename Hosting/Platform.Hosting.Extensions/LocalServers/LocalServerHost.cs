@@ -218,21 +218,25 @@ internal sealed class LocalServerHost
             resource.Annotations.Remove(command);
         }
 
-        Add(KnownResourceCommands.StartCommand, "Start", "Play", isHighlighted: true,
-            state => state is null || KnownResourceStates.TerminalStates.Contains(state) || state == KnownResourceStates.NotStarted);
-        Add(KnownResourceCommands.StopCommand, "Stop", "Stop", isHighlighted: true,
-            state => state is not null && !KnownResourceStates.TerminalStates.Contains(state) && state != KnownResourceStates.Stopping
-                && state != KnownResourceStates.NotStarted && state != KnownResourceStates.Waiting);
-        Add(KnownResourceCommands.RestartCommand, "Restart", "ArrowCounterclockwise", isHighlighted: false,
-            state => state == KnownResourceStates.Running);
+        // Names, texts, icons and visibility as Aspire's own lifecycle commands, so the dashboard shows them the same way.
+        Add(KnownResourceCommands.StartCommand, "Start", "Start resource", "Play", isHighlighted: true,
+            state => IsStopped(state) ? ResourceCommandState.Enabled : ResourceCommandState.Hidden);
+        Add(KnownResourceCommands.StopCommand, "Stop", "Stop resource", "Stop", isHighlighted: true,
+            state => state == KnownResourceStates.Stopping ? ResourceCommandState.Disabled
+                : IsStopped(state) || state is null || state == KnownResourceStates.Starting || state == KnownResourceStates.Waiting ? ResourceCommandState.Hidden
+                : ResourceCommandState.Enabled);
+        Add(KnownResourceCommands.RestartCommand, "Restart", "Restart resource", "ArrowCounterclockwise", isHighlighted: false,
+            state => state == KnownResourceStates.Running ? ResourceCommandState.Enabled : ResourceCommandState.Disabled);
 
-        void Add(string name, string displayName, string icon, bool isHighlighted, Func<string?, bool> enabled) =>
+        static bool IsStopped(string? state) => KnownResourceStates.TerminalStates.Contains(state) || state == KnownResourceStates.NotStarted;
+
+        void Add(string name, string displayName, string description, string icon, bool isHighlighted, Func<string?, ResourceCommandState> state) =>
             resource.Annotations.Add(new ResourceCommandAnnotation(
                 name,
                 displayName,
-                context => enabled(context.ResourceSnapshot.State?.Text) ? ResourceCommandState.Enabled : ResourceCommandState.Disabled,
+                context => state(context.ResourceSnapshot.State?.Text),
                 context => context.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(_child.Resource, name, context.CancellationToken),
-                displayDescription: $"{displayName} the {resource.Name} server process",
+                displayDescription: description,
                 parameter: null,
                 confirmationMessage: null,
                 iconName: icon,

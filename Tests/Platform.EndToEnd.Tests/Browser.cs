@@ -1,7 +1,7 @@
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
 
-namespace Platform.Dashboard.Tests;
+namespace Platform.EndToEnd.Tests;
 
 /// <summary>Headless Debian Chromium driven by its chromedriver, with a fresh profile; saves screenshots to
 /// <c>TestResults/screenshots/</c> at the repository root.</summary>
@@ -20,7 +20,7 @@ public sealed class Browser : IDisposable
         service.SuppressInitialDiagnosticInformation = true;
         var options = new ChromeOptions { BinaryLocation = ChromiumPath };
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
-            "--window-size=1400,1000", $"--user-data-dir={_profile.FullName}");
+            "--window-size=1400,1600", $"--user-data-dir={_profile.FullName}");
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 

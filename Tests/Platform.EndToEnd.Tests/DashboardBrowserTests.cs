@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Net;
+using OpenQA.Selenium;
+
+namespace Platform.EndToEnd.Tests;
+
+/// <summary>The real Aspire dashboard of the running system in headless Chromium: refused without the token, every
+/// resource Running and Healthy, a placed order's trace found across the services, a resource stopped and started from
+/// its row. Screenshots of each step go to TestResults/screenshots/.</summary>
+[Collection(AppHostCollection.Name)]
+public sealed class DashboardBrowserTests(AppHostFixture fixture)
+{
+    private DashboardEndpoint Dashboard => fixture.App.Dashboard!;
+
+    [Fact]
+    public async Task Without_the_token_the_pages_and_the_telemetry_api_are_refused()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Dashboard.Url };
+        foreach (var path in new[] { "/", "/traces", "/consolelogs" })
+        {
+            using var page = await http.GetAsync(path, ct);
+            Assert.Equal(HttpStatusCode.Redirect, page.StatusCode);
+            Assert.StartsWith("/login", page.Headers.Location?.OriginalString.Replace(Dashboard.Url.ToString(), "/", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
+        using var api = await http.GetAsync("/api/telemetry/traces", ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, api.StatusCode);
+
+        using var browser = new Browser();
+        browser.GoTo($"{Dashboard.Url}login?t=not-the-token");
+        browser.WaitUntil(() => browser.All("#token-text-field").Count == 1, "the token form");
+        Assert.Empty(browser.All("tr.resource-row"));
+        browser.Screenshot("00-without-token");
+    }
+
+    [Fact]
+    public async Task Signed_in_a_user_sees_every_resource_healthy_finds_an_orders_trace_and_stops_and_starts_a_resource()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var browser = new Browser();
+        browser.GoTo($"{Dashboard.Url}login?t={Dashboard.LoginToken}");
+
+        // Resources: one row per instance (children nested under their resource), all Running; an unhealthy one would
+        // read "Running (Unhealthy)".
+        var instances = fixture.App.Resources.Sum(r => fixture.App.Instances(r.Name).Count);
+        browser.WaitUntil(() => States(browser).Count(s => s == "Running") == instances, $"{instances} resources Running and healthy", seconds: 60);
+        var names = browser.All("tr.resource-row span.resource-name-text").Select(e => e.Text).ToList();
+        Assert.All(fixture.App.Resources.Where(r => r.Name != "catalog"), r => Assert.Contains(r.Name, names));
+        Assert.Equal(2, names.Count(n => n.StartsWith("catalog-", StringComparison.Ordinal)));
+        browser.Screenshot("01-resources");
+
+        // Place an order carrying a trace of our own, then find it among the traces and open it.
+        var traceId = ActivityTraceId.CreateRandom().ToHexString();
+        using (var order = fixture.App.CreateHttpClient("order"))
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(new { buyerId = "dashboard-browser-test", lines = new[] { new { productId = 2, quantity = 1 } } }),
+            };
+            request.Headers.Add("Idempotency-Key", traceId);
+            request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+            using var response = await order.SendAsync(request, ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        }
+
+        browser.GoTo($"{Dashboard.Url}traces");
+        var traceCell = $"td[title*='{traceId}']";
+        browser.WaitUntil(() => browser.All(traceCell).Count == 1, "the order's trace listed", seconds: 45);
+        browser.Screenshot("02-traces");
+        browser.Click(traceCell, "open the trace");
+        browser.WaitUntil(() => browser.Driver.Url.Contains($"/traces/detail/{traceId}", StringComparison.Ordinal), "the trace's page");
+
+        // The spans arrive as the purchase travels: order, its call to catalog, then payment and notification over RabbitMQ.
+        foreach (var service in new[] { "order", "catalog", "payment", "notification" })
+        {
+            browser.WaitUntil(() =>
+            {
+                browser.GoTo($"{Dashboard.Url}traces/detail/{traceId}");
+                return WaitForSpans(browser).Any(r => r.StartsWith(service, StringComparison.Ordinal));
+            }, $"a {service} span in the order's trace", seconds: 60);
+        }
+
+        browser.Screenshot("03-trace");
+
+        // Stop and start a resource from its row; the AppHost, not just the page, must see it.
+        browser.GoTo(Dashboard.Url.ToString());
+        browser.WaitUntil(() => RowState(browser, "notification") == "Running", "notification Running");
+        ClickInRow(browser, "notification", "Stop resource");
+        await fixture.App.WaitForStoppedAsync("notification", ct);
+        browser.WaitUntil(() => RowState(browser, "notification") is "Exited" or "Finished", "notification stopped on the page");
+        browser.Screenshot("04-resource-stopped");
+
+        ClickInRow(browser, "notification", "Start resource");
+        await fixture.App.WaitForHealthyAsync("notification", TimeSpan.FromSeconds(90), ct);
+        browser.WaitUntil(() => RowState(browser, "notification") == "Running", "notification Running again", seconds: 45);
+        browser.Screenshot("05-resource-started");
+    }
+
+    private static List<string> States(Browser browser) =>
+        [.. browser.All("tr.resource-row .state-column-cell > span").Select(e => e.Text.Trim())];
+
+    /// <summary>The resource's row, or null while the grid is (re)rendering.</summary>
+    private static IWebElement? Row(Browser browser, string name) =>
+        browser.All("tr.resource-row").FirstOrDefault(r => r.FindElements(By.CssSelector("span.resource-name-text")).Any(e => e.Text == name));
+
+    private static string? RowState(Browser browser, string name) =>
+        Row(browser, name)?.FindElement(By.CssSelector(".state-column-cell > span")).Text.Trim();
+
+    private static void ClickInRow(Browser browser, string name, string title) => browser.WaitUntil(() =>
+    {
+        var buttons = Row(browser, name)?.FindElements(By.CssSelector($"fluent-button[title='{title}']")) ?? [];
+        if (buttons.Count == 0 || buttons[0].GetAttribute("disabled") is not null)
+        {
+            return false;
+        }
+
+        buttons[0].Click();
+        return true;
+    }, $"{title} on {name}");
+
+    /// <summary>The resource names of the spans the trace page lists.</summary>
+    private static List<string> WaitForSpans(Browser browser)
+    {
+        var spans = new List<string>();
+        browser.WaitUntil(() =>
+        {
+            spans = [.. browser.All("table.trace-view-grid div.resource-name").Select(e => e.Text.Trim())];
+            return spans.Count > 0;
+        }, "the trace's spans");
+        return spans;
+    }
+}
