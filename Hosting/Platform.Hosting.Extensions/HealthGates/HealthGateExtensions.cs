@@ -11,6 +11,11 @@ public static class HealthGateExtensions
     /// 5 steps), so <c>WaitFor</c> releases soon after a dependency is up.</summary>
     public static IDistributedApplicationBuilder WithUnhealthyRecheckStep(this IDistributedApplicationBuilder builder, TimeSpan step)
     {
+        if (!builder.ExecutionContext.IsRunMode)
+        {
+            return builder;
+        }
+
         builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
         {
             if (!HealthRecheckCadence.TrySetUnhealthyStep(e.Services, step))

@@ -32,6 +32,15 @@ internal abstract class LocalServer(ContainerResource resource)
 
     public virtual IEnumerable<KeyValuePair<string, string>> Environment(ServerDirectories directories) => [];
 
+    /// <summary>One line a newcomer can act on when a binary is missing (which, and the Debian package to install), else null.</summary>
+    public string? MissingBinaries()
+    {
+        var missing = RequiredBinaries.Where(b => !File.Exists(b.Path)).ToList();
+        return missing.Count == 0 ? null
+            : $"{Resource.Name}: {string.Join(", ", missing.Select(m => m.Path))} not found. Install the Debian package: " +
+              $"apt-get install -y --no-install-recommends {string.Join(' ', missing.Select(m => m.DebianPackage).Distinct())}";
+    }
+
     /// <summary>Writes configuration and initialises data; runs before every start, restarts included.</summary>
     public abstract Task PrepareAsync(ServerDirectories directories, CancellationToken cancellationToken);
 }

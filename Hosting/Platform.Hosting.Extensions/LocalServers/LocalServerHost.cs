@@ -77,12 +77,10 @@ internal sealed class LocalServerHost
     {
         var resource = _server.Resource;
         var logger = e.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Hosting.LocalServers");
-        var missing = _server.RequiredBinaries.Where(b => !File.Exists(b.Path)).ToList();
-        if (missing.Count > 0)
+        if (_server.MissingBinaries() is { } missing)
         {
-            // One line a newcomer can act on; the child then fails to start and the resource shows FailedToStart.
-            logger.LogError("{Resource}: {Binaries} not found. Install the Debian package: apt-get install -y --no-install-recommends {Packages}",
-                resource.Name, string.Join(", ", missing.Select(m => m.Path)), string.Join(' ', missing.Select(m => m.DebianPackage).Distinct()));
+            // The child then fails to start, and the resource shows FailedToStart.
+            logger.LogError("{Missing}", missing);
         }
 
         foreach (var image in resource.Annotations.OfType<ContainerImageAnnotation>().ToList())
@@ -118,6 +116,7 @@ internal sealed class LocalServerHost
     private async Task MirrorChildAsync(IServiceProvider services)
     {
         var notifications = services.GetRequiredService<ResourceNotificationService>();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Hosting.LocalServers");
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
         var resource = _server.Resource;
         var dependents = services.GetRequiredService<DistributedApplicationModel>().Resources
@@ -135,7 +134,7 @@ internal sealed class LocalServerHost
                 }
 
                 var child = change.Snapshot;
-                services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Hosting.LocalServers").LogDebug("{Resource}: server process {State}", resource.Name, state);
+                logger.LogDebug("{Resource}: server process {State}", resource.Name, state);
                 await PublishStateAsync(notifications, [resource, .. dependents], s => s with
                 {
                     State = state,
@@ -157,8 +156,7 @@ internal sealed class LocalServerHost
         }
         catch (Exception ex)
         {
-            services.GetRequiredService<ILoggerFactory>().CreateLogger("Platform.Hosting.LocalServers")
-                .LogError(ex, "{Resource}: lost track of its server process", resource.Name);
+            logger.LogError(ex, "{Resource}: lost track of its server process", resource.Name);
         }
     }
 
