@@ -47,6 +47,7 @@ builder.AddProject<Projects.Notification>("notification")
     .WithExternalHttpEndpoints();
 
 builder.WithUnhealthyRecheckStep(TimeSpan.FromMilliseconds(200))
+    .WithServicesStoppedFirst(TimeSpan.FromSeconds(20))
     .AddHealthyResourceReport();
 
 builder.Build().Run();

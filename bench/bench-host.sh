@@ -1,13 +1,31 @@
-# Sourced by the bench scripts: starts a bench AppHost (a Release dll) with the services as deployed, stops it and
-# removes the run's private directory on exit, and returns once the host prints "ready".
-# Sets WORK unless the caller made it (a 0700 directory: anything the host writes there may hold the run's generated passwords) and HOST_PID;
-# the host's output is in "$WORK/host.log". Usage: start_bench_host <host dll> <seconds to wait> [VAR=value...]
+# Sourced by the bench scripts: the load tools they need, and the AppHost started for a benchmark (bench/BenchHost,
+# a Release build: the services as deployed), stopped and its private directory removed on exit.
+# start_bench_host <seconds to wait> [BenchHost argument...] returns once the host prints "ready"; it sets WORK unless
+# the caller made it (a 0700 directory: what the host writes there may hold the run's generated passwords) and
+# HOST_PID; the host's output is in "$WORK/host.log". stop_bench_host stops it (the EXIT trap calls it too).
+
+# Installs the Debian packages that provide the given commands, if any is missing (wrk, curl ...).
+require_tools() {
+  local missing=()
+  for tool in "$@"; do command -v "$tool" >/dev/null || missing+=("$tool"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "installing ${missing[*]}" >&2
+  local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build_release() {
+  for project in "$@"; do
+    local out
+    out=$(dotnet build -c Release "$project" -nologo -v q 2>&1) || { echo "$out" >&2; exit 1; }
+  done
+}
+
 start_bench_host() {
-  local dll=$1 patience=$2
-  shift 2
+  local patience=$1
+  shift
   WORK=${WORK:-$(mktemp -d)}
-  export AppHost__ProjectEnvironment=Production
-  env "$@" dotnet "$dll" >"$WORK/host.log" 2>&1 &
+  dotnet bench/BenchHost/bin/Release/net10.0/BenchHost.dll "$@" >"$WORK/host.log" 2>&1 &
   HOST_PID=$!
   trap stop_bench_host EXIT
   for _ in $(seq 1 $((patience * 5))); do
@@ -21,7 +39,12 @@ start_bench_host() {
 }
 
 stop_bench_host() {
-  kill -TERM "$HOST_PID" 2>/dev/null || true
-  wait "$HOST_PID" 2>/dev/null || true
-  rm -rf "$WORK"
+  if [ -n "${HOST_PID:-}" ]; then
+    kill -TERM "$HOST_PID" 2>/dev/null || true
+    wait "$HOST_PID" 2>/dev/null || true
+    HOST_PID=
+  fi
 }
+
+# What the host printed for the load generator: host_line <kind> <name> -> the third field.
+host_line() { awk -v k="$1" -v n="$2" '$1 == k && $2 ~ "^"n { print $3; exit }' "$WORK/host.log" | sed 's:/*$::'; }

@@ -15,14 +15,12 @@ cd "$(dirname "$0")/.."
 
 export DURATION="${DURATION:-20}" WARMUP="${WARMUP:-60}" CONCURRENCY="${CONCURRENCY:-32}"
 
-for project in bench/OrderBenchHost/OrderBenchHost.csproj bench/OrderBench/OrderBench.csproj; do
-  out=$(dotnet build -c Release "$project" -nologo -v q 2>&1) || { echo "$out" >&2; exit 1; }
-done
-
 source bench/bench-host.sh
+build_release bench/BenchHost/BenchHost.csproj bench/OrderBench/OrderBench.csproj
 WORK=$(mktemp -d) # 0700: the host writes the databases' connection strings (generated passwords) there
-start_bench_host bench/OrderBenchHost/bin/Release/net10.0/OrderBenchHost.dll 240 ORDER_BENCH_CONNECTIONS="$WORK/connections"
+trap 'stop_bench_host; rm -rf "$WORK"' EXIT
+BENCH_CONNECTIONS="$WORK/connections" start_bench_host 240
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), dotnet $(dotnet --version)"
 echo "system: catalog ×2, order, payment, payment-provider, notification; Redis, PostgreSQL, RabbitMQ; Release, Production;"
-echo "  every span, metric and log exported over OTLP to the AppHost's dashboard, as under ./run.sh (the AppHost is its receiver)"
+echo "  every span, metric and log exported over OTLP to the Aspire dashboard, as under ./run.sh"
 dotnet bench/OrderBench/bin/Release/net10.0/OrderBench.dll "$WORK/host.log" "$WORK/connections"

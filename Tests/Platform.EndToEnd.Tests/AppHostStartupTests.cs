@@ -7,6 +7,9 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
 {
     private static readonly string[] Services = ["catalog", "order", "payment", "notification"];
 
+    /// <summary>Other tests of the collection stop servers and services; the system must be whole again within this.</summary>
+    private static readonly TimeSpan Recovery = TimeSpan.FromSeconds(60);
+
     [Fact]
     public void Every_resource_and_replica_is_running_and_healthy_servers_as_local_processes()
     {
@@ -34,6 +37,8 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     {
         foreach (var service in Services)
         {
+            await fixture.App.WaitForHealthyAsync(service, Recovery, TestContext.Current.CancellationToken); // after other tests' faults
+
             for (var replica = 0; replica < fixture.App.Instances(service).Count; replica++)
             {
                 using var client = fixture.App.CreateReplicaClient(service, replica);
@@ -50,6 +55,8 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     {
         foreach (var service in Services)
         {
+            await fixture.App.WaitForHealthyAsync(service, Recovery, TestContext.Current.CancellationToken); // after other tests' faults
+
             using var client = fixture.App.CreateHttpClient(service);
             var report = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync("/health", TestContext.Current.CancellationToken))!;
             Assert.Equal("Healthy", (string?)report["status"]);
@@ -139,7 +146,7 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
         await WaitUntilAsync(async () => await RedisCheckAsync(catalog, ct) == "Healthy", TimeSpan.FromSeconds(30));
         foreach (var service in Services)
         {
-            await fixture.App.WaitForHealthyAsync(service, TimeSpan.FromSeconds(30), ct);
+            await fixture.App.WaitForHealthyAsync(service, Recovery, ct);
         }
     }
 

@@ -7,16 +7,17 @@ namespace Platform.EndToEnd.Tests;
 public sealed class ProcessCleanupTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task Disposing_the_app_stops_every_process_and_removes_its_run_directory()
+    public async Task Disposing_the_app_stops_services_cleanly_then_every_process_and_removes_its_run_directory()
     {
         var ct = TestContext.Current.CancellationToken;
-        var app = await PlatformAppBuilder.Create().Only("cache", "catalogdb").StartAsync(cancellationToken: ct);
-        List<int> pids;
+        var app = await PlatformAppBuilder.Create("--Catalog:Replicas=1").Only("catalog").StartAsync(cancellationToken: ct);
+        List<int> pids, services;
         string runDirectory;
         try
         {
-            pids = ProcessTable.Read().DescendantsOf([.. app.ProcessIds("cache"), .. app.ProcessIds("postgres")]);
-            Assert.True(pids.Count >= 4, $"expected redis, postgres and its helpers, saw {pids.Count}");
+            services = ProcessTable.Read().DescendantsOf(app.ProcessIds("catalog")); // dotnet run, and the service it runs
+            pids = ProcessTable.Read().DescendantsOf([.. app.ProcessIds("cache"), .. app.ProcessIds("postgres"), .. app.ProcessIds("messaging"), .. services]);
+            Assert.True(services.Count >= 2 && pids.Count >= 8, $"expected the catalog, redis, postgres, rabbitmq and their helpers, saw {pids.Count}");
             runDirectory = (string)app.Current("cache-server").Snapshot.Properties.Single(p => p.Name == "executable.workDir").Value!;
             Assert.True(Directory.Exists(runDirectory), runDirectory);
         }
@@ -28,6 +29,14 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
         Assert.True(await ProcessProbe.WaitUntilAllExitedAsync(pids, TimeSpan.FromSeconds(10)),
             $"still running: {string.Join(", ", pids.Where(ProcessProbe.IsAlive).Select(ProcessTable.Describe))}");
         Assert.False(Directory.Exists(runDirectory), $"{runDirectory} was not removed");
+
+        // Stopped before the servers they use, the services shut down cleanly rather than being killed: a killed .NET
+        // process leaves its debugger pipes and diagnostic socket in /tmp, run after run.
+        var litter = Directory.EnumerateFiles(Path.GetTempPath())
+            .Where(f => services.Any(pid => Path.GetFileName(f).StartsWith($"clr-debug-pipe-{pid}-", StringComparison.Ordinal)
+                || Path.GetFileName(f).StartsWith($"dotnet-diagnostic-{pid}-", StringComparison.Ordinal)))
+            .ToList();
+        Assert.True(litter.Count == 0, $"killed, not stopped: {string.Join(", ", litter)}");
     }
 
     [Fact]

@@ -109,6 +109,9 @@ public sealed class PlatformApp : IAsyncDisposable
 
     public Task RestartAsync(string resource, CancellationToken cancellationToken = default) => CommandAsync(resource, KnownResourceCommands.RestartCommand, cancellationToken);
 
+    /// <summary>Waits until the resource is healthy now. Aspire re-checks a healthy resource only every 30 s, so its
+    /// snapshot can still say Healthy just after a dependency came back; a service's own <c>/health</c> on every replica
+    /// must answer 200 too.</summary>
     public async Task WaitForHealthyAsync(string resource, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -116,10 +119,36 @@ public sealed class PlatformApp : IAsyncDisposable
         try
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token).ConfigureAwait(false);
+            if (App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource) is ProjectResource)
+            {
+                for (var replica = 0; replica < Instances(resource).Count; replica++)
+                {
+                    using var client = CreateReplicaClient(resource, replica);
+                    while (!await AnswersHealthyAsync(client, deadline.Token).ConfigureAwait(false))
+                    {
+                        await Task.Delay(200, deadline.Token).ConfigureAwait(false);
+                    }
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new TimeoutException($"{resource} did not become healthy within {timeout}: {Describe()}");
+        }
+    }
+
+    private static async Task<bool> AnswersHealthyAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // 200 also means Degraded (a service that can do without a dependency for now): Healthy means all is back.
+            using var response = await client.GetAsync("/health", cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                && System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false))?["status"]?.GetValue<string>() == "Healthy";
+        }
+        catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
+        {
+            return false;
         }
     }
 
@@ -143,6 +172,10 @@ public sealed class PlatformApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+
+        // Stopping (not only disposing) runs the AppHost's shutdown as Ctrl+C does: services first, then servers.
+        using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await App.StopAsync(patience.Token).ConfigureAwait(false);
         await App.DisposeAsync().ConfigureAwait(false);
         await Task.WhenAll(_watchers).ConfigureAwait(false);
         _stopping.Dispose();

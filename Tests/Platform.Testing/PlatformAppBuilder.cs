@@ -65,6 +65,16 @@ public sealed class PlatformAppBuilder
             Trim(builder, _only);
         }
 
+        if (_dashboardApiKey is null)
+        {
+            // Without the dashboard nothing receives telemetry, yet Aspire still hands every project an OTLP endpoint;
+            // exporting into the void costs each service its exporter's timeouts when it stops. Export nothing instead.
+            foreach (var project in builder.Resources.OfType<ProjectResource>())
+            {
+                builder.CreateResourceBuilder(project).WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", "");
+            }
+        }
+
         foreach (var configure in _configure)
         {
             configure(builder);

@@ -1,0 +1,137 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.Testing;
+
+// Starts the AppHost for a benchmark script, as deployed: built in Release (this host's configuration, which the
+// services run in), every service in the Production environment, exporting its telemetry to the Aspire dashboard.
+//   BenchHost [--only <resource>]... [--env <resource>:<NAME>=<value>]... [<AppHost argument>]...
+// Once every resource is healthy it prints, for the load generator:
+//   endpoint <name> <url>           each service's HTTP endpoint (through DCP's proxy, spread over replicas)
+//   replica <instance> <url>        each service instance's own address, past the proxy
+//   pids <instance> <pid,...>       every process of every instance, to attribute CPU time
+//   pids apphost <pid>              this process (the AppHost runs in it)
+// writes the databases' connection strings to BENCH_CONNECTIONS if set (a 0600 file in the script's private
+// directory; secrets stay off command lines and logs), prints "ready" and runs until SIGTERM/SIGINT.
+var only = new List<string>();
+var environment = new List<(string Resource, string Name, string Value)>();
+var appHostArgs = new List<string>();
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--only":
+            only.Add(args[++i]);
+            break;
+        case "--env" when args[++i].Split(':', 2) is [var resource, var setting] && setting.Split('=', 2) is [var name, var value]:
+            environment.Add((resource, name, value));
+            break;
+        default:
+            appHostArgs.Add(args[i]);
+            break;
+    }
+}
+
+var builder = PlatformAppBuilder.Create([.. appHostArgs]).WithDashboard().Configure(apphost =>
+{
+    foreach (var project in apphost.Resources.OfType<ProjectResource>())
+    {
+        apphost.CreateResourceBuilder(project)
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", "Production")
+            .WithEnvironment("DOTNET_ENVIRONMENT", "Production");
+    }
+});
+if (only.Count > 0)
+{
+    builder.Only([.. only]);
+}
+
+foreach (var (resource, name, value) in environment)
+{
+    builder.WithEnvironment(resource, name, value);
+}
+
+await using var app = await builder.StartAsync(TimeSpan.FromMinutes(4));
+foreach (var project in app.Resources.OfType<ProjectResource>())
+{
+    using var client = app.CreateHttpClient(project.Name);
+    Console.WriteLine($"endpoint {project.Name} {client.BaseAddress}");
+    for (var replica = 0; replica < app.Instances(project.Name).Count; replica++)
+    {
+        using var direct = app.CreateReplicaClient(project.Name, replica);
+        Console.WriteLine($"replica {app.Instances(project.Name)[replica].ResourceId} {direct.BaseAddress}");
+    }
+}
+
+foreach (var resource in app.Resources)
+{
+    foreach (var instance in app.Instances(resource.Name))
+    {
+        // DCP starts a project as `dotnet run`, which starts the service: count the whole tree.
+        var roots = instance.Snapshot.Properties.Where(p => p.Name == "executable.pid").Select(p => Convert.ToInt32(p.Value, CultureInfo.InvariantCulture));
+        var pids = roots.SelectMany(Descendants).ToList();
+        if (pids.Count > 0)
+        {
+            Console.WriteLine($"pids {instance.ResourceId} {string.Join(',', pids)}");
+        }
+    }
+}
+
+Console.WriteLine($"pids apphost {Environment.ProcessId}");
+if (Environment.GetEnvironmentVariable("BENCH_CONNECTIONS") is { Length: > 0 } connectionsFile)
+{
+    var lines = new List<string>();
+    foreach (var database in app.Resources.OfType<PostgresDatabaseResource>())
+    {
+        lines.Add($"{database.Name}={await app.ConnectionStringAsync(database.Name)}");
+    }
+
+    if (!OperatingSystem.IsWindows())
+    {
+        await using var file = new FileStream(connectionsFile, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        });
+        await using var writer = new StreamWriter(file);
+        await writer.WriteAsync(string.Join('\n', lines) + "\n");
+    }
+}
+
+Console.WriteLine("ready");
+var stop = new TaskCompletionSource();
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+await stop.Task;
+
+static IEnumerable<int> Descendants(int root)
+{
+    var children = new Dictionary<int, List<int>>();
+    foreach (var dir in Directory.EnumerateDirectories("/proc"))
+    {
+        if (int.TryParse(Path.GetFileName(dir), out var pid) && File.Exists(Path.Combine(dir, "stat")))
+        {
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
+            }
+            catch (IOException)
+            {
+                // gone while we read
+            }
+        }
+    }
+
+    var found = new List<int> { root };
+    for (var i = 0; i < found.Count; i++)
+    {
+        found.AddRange(children.GetValueOrDefault(found[i]) ?? []);
+    }
+
+    return found;
+}
