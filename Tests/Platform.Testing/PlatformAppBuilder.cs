@@ -18,6 +18,7 @@ public sealed class PlatformAppBuilder
     private readonly List<Action<IDistributedApplicationTestingBuilder>> _configure = [];
     private string[] _only = [];
     private string? _dashboardApiKey;
+    private string? _environment;
 
     private PlatformAppBuilder(string[] args) => _args = args;
 
@@ -43,6 +44,14 @@ public sealed class PlatformAppBuilder
         return this;
     }
 
+    /// <summary>The AppHost's own environment (the testing builder's default is Development, in which Aspire gives
+    /// services development-only telemetry settings: every trace sampled, exports every second).</summary>
+    public PlatformAppBuilder InEnvironment(string environment)
+    {
+        _environment = environment;
+        return this;
+    }
+
     public PlatformAppBuilder Configure(Action<IDistributedApplicationTestingBuilder> configure)
     {
         _configure.Add(configure);
@@ -55,7 +64,11 @@ public sealed class PlatformAppBuilder
         string[] dashboard = _dashboardApiKey is null ? [] : [$"--AppHost:DashboardApiKey={_dashboardApiKey}"];
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             [.. _args, .. dashboard, "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true"],
-            (options, _) => options.DisableDashboard = _dashboardApiKey is null,
+            (options, settings) =>
+            {
+                options.DisableDashboard = _dashboardApiKey is null;
+                settings.EnvironmentName = _environment ?? settings.EnvironmentName;
+            },
             cancellationToken).ConfigureAwait(false);
 
         // Resource logs are kept by the app (PlatformApp.Logs); echoing them all to the test output drowns it.

@@ -6,7 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Platform.Testing;
 
 // Starts the AppHost for a benchmark script, as deployed: built in Release (this host's configuration, which the
-// services run in), every service in the Production environment, exporting its telemetry to the Aspire dashboard.
+// services run in), the AppHost and every service in the Production environment (so no development-only telemetry
+// settings: sampling is the services' own), exporting their telemetry to the Aspire dashboard.
 //   BenchHost [--only <resource>]... [--env <resource>:<NAME>=<value>]... [<AppHost argument>]...
 // Once every resource is healthy it prints, for the load generator:
 //   endpoint <name> <url>           each service's HTTP endpoint (through DCP's proxy, spread over replicas)
@@ -34,7 +35,7 @@ for (var i = 0; i < args.Length; i++)
     }
 }
 
-var builder = PlatformAppBuilder.Create([.. appHostArgs]).WithDashboard().Configure(apphost =>
+var builder = PlatformAppBuilder.Create([.. appHostArgs]).InEnvironment("Production").WithDashboard().Configure(apphost =>
 {
     foreach (var project in apphost.Resources.OfType<ProjectResource>())
     {

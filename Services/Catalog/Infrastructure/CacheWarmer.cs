@@ -63,7 +63,7 @@ public sealed class CacheWarmer(
         var started = Stopwatch.GetTimestamp();
         var ids = await CandidatesAsync(settings.Count, stoppingToken);
         logger.LogInformation("Cache warm-up: loading {Count} products in batches of {BatchSize}.", ids.Count, settings.BatchSize);
-        var itemOptions = new CacheEntryOptions { Duration = cacheOptions.Value.ItemDuration, LocalDuration = cacheOptions.Value.ItemLocalDuration };
+        var itemOptions = cacheOptions.Value.ItemEntry();
         var warmed = 0;
         foreach (var batch in ids.Chunk(Math.Max(1, settings.BatchSize)))
         {

@@ -32,6 +32,16 @@ public sealed class CatalogCacheOptions
 
     /// <summary>How long a write waits for every replica to confirm its invalidation before returning anyway.</summary>
     public TimeSpan InvalidationAckTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The local lifetime the mode gives every entry: DistributedOnly keeps the real cache path but makes every L1 copy
+    /// expire before it is stored (zero would still count as fresh within the same millisecond), so Redis answers every
+    /// read; null keeps each entry's own.
+    /// </summary>
+    public TimeSpan? LocalDurationOverride => Mode == CatalogCacheMode.DistributedOnly ? TimeSpan.FromMilliseconds(-1) : null;
+
+    /// <summary>How an item is cached, by readers and the warm-up alike.</summary>
+    public CacheEntryOptions ItemEntry() => new() { Duration = ItemDuration, LocalDuration = LocalDurationOverride ?? ItemLocalDuration };
 }
 
 /// <summary>Where a read was answered, for the <c>X-Cache</c> response header.</summary>

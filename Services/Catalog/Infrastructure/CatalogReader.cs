@@ -17,11 +17,8 @@ public sealed class CatalogReader
         _repository = repository;
         var settings = options.Value;
         _mode = settings.Mode;
-        // DistributedOnly keeps the real cache path but makes every L1 copy expire before it is stored (zero would
-        // still count as fresh within the same millisecond), so Redis answers every read
-        TimeSpan? localOverride = _mode == CatalogCacheMode.DistributedOnly ? TimeSpan.FromMilliseconds(-1) : null;
-        _itemOptions = new CacheEntryOptions { Duration = settings.ItemDuration, LocalDuration = localOverride ?? settings.ItemLocalDuration };
-        _pageOptions = new CacheEntryOptions { Duration = settings.PageDuration, LocalDuration = localOverride, Size = 10 };
+        _itemOptions = settings.ItemEntry();
+        _pageOptions = new CacheEntryOptions { Duration = settings.PageDuration, LocalDuration = settings.LocalDurationOverride, Size = 10 };
     }
 
     public CatalogCacheMode Mode => _mode;
