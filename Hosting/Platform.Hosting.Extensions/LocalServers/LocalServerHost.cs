@@ -135,14 +135,14 @@ internal sealed class LocalServerHost
 
                 var child = change.Snapshot;
                 logger.LogDebug("{Resource}: server process {State}", resource.Name, state);
-                await PublishStateAsync(notifications, [resource, .. dependents], s => s with
+                await PublishStateAsync(notifications, [resource, .. dependents], s => Unchecked(s with
                 {
                     State = state,
                     StartTimeStamp = child.StartTimeStamp,
                     StopTimeStamp = child.StopTimeStamp,
                     ExitCode = child.ExitCode,
                     Urls = state == KnownResourceStates.Running ? [.. s.Urls.Select(u => u with { IsInactive = false })] : s.Urls,
-                }).ConfigureAwait(false);
+                }, keep: state == KnownResourceStates.Running)).ConfigureAwait(false);
 
                 if (state == KnownResourceStates.Running && !_started)
                 {
@@ -159,6 +159,12 @@ internal sealed class LocalServerHost
             logger.LogError(ex, "{Resource}: lost track of its server process", resource.Name);
         }
     }
+
+    /// <summary>Health reports of a run that ended say nothing about the next: a server that stopped is not known
+    /// healthy until Aspire's check has seen it again (as Aspire resets a container's reports when it starts), so
+    /// <c>WaitFor</c> cannot pass on a stale Healthy.</summary>
+    private static CustomResourceSnapshot Unchecked(CustomResourceSnapshot snapshot, bool keep) =>
+        keep ? snapshot : snapshot.WithHealthReports([.. snapshot.HealthReports.Select(r => new HealthReportSnapshot(r.Name, null, null, null))]);
 
     /// <summary>What DCP does for a container whose endpoints are up: health checks learn the connection string, the
     /// dashboard learns the URLs.</summary>
