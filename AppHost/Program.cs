@@ -47,7 +47,7 @@ builder.AddProject<Projects.Notification>("notification")
     .WithExternalHttpEndpoints();
 
 builder.WithUnhealthyRecheckStep(TimeSpan.FromMilliseconds(200))
-    .WithServicesStoppedFirst(TimeSpan.FromSeconds(20))
+    .WithQuickShutdown(patience: TimeSpan.FromSeconds(20), exportTimeout: TimeSpan.FromSeconds(2))
     .AddHealthyResourceReport();
 
 builder.Build().Run();
