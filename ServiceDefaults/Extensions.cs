@@ -1,40 +1,80 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Health;
-using Platform.ServiceDefaults.Telemetry;
+using Platform.ServiceDefaults.Resilience;
 using Platform.ServiceDefaults.Web;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>What every platform service gets, the way an Aspire ServiceDefaults project provides it.</summary>
+/// <summary>
+/// What every service gets, in the shape of Aspire's ServiceDefaults template: OpenTelemetry, health checks, the
+/// standard resilience handler and service discovery on every HttpClient. Where it differs, on purpose:
+/// <list type="bullet">
+/// <item>/health and /alive are mapped in every environment (the template maps them only in Development, so
+/// production probes would 404), and /health answers JSON naming each check (the template answers plain text);</item>
+/// <item>a POST or PATCH is retried only when it carries an Idempotency-Key (the standard handler retries any method);</item>
+/// <item>without an OTLP endpoint no telemetry is collected at all (the template still creates every span);</item>
+/// <item>problem details, the platform's JSON options, a request body limit and a draining shutdown.</item>
+/// </list>
+/// </summary>
 public static class Extensions
 {
-    /// <summary>
-    /// OpenTelemetry (when OTEL_EXPORTER_OTLP_ENDPOINT is set), health checks, resilience and service discovery on
-    /// every HttpClient, problem details, JSON options, request limits and graceful shutdown. Calling it twice is
-    /// harmless.
-    /// </summary>
+    /// <summary>The platform's own ActivitySources and Meters ("Platform.Redis", "Platform.Caching" ...) and the libraries' ones.</summary>
+    public static readonly IReadOnlyList<string> TelemetrySources = ["Platform.*", "MassTransit", "Npgsql"];
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        if (builder.Services.Any(service => service.ServiceType == typeof(ServiceDefaultsMarker)))
-        {
-            return builder;
-        }
-
-        builder.Services.AddSingleton<ServiceDefaultsMarker>();
-
-        builder.AddPlatformOpenTelemetry();
-        builder.AddPlatformHealthChecks();
+        builder.ConfigureOpenTelemetry();
+        builder.AddDefaultHealthChecks();
         builder.AddPlatformWebDefaults();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {
-            // Order matters: resilience outside, discovery inside, so each retry picks an endpoint again.
-            http.AddStandardResilienceHandler();
+            http.AddPlatformResilienceHandler(builder.Configuration);
             http.AddServiceDiscovery();
         });
+        return builder;
+    }
 
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        // Nothing receives telemetry without an endpoint: then no span, metric or log record is made at all, rather
+        // than made and dropped on every request.
+        if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            return builder;
+        }
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter([.. TelemetrySources]))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource([.. TelemetrySources])
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
+        return builder;
+    }
+
+    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => Diagnostics.HealthChecks.HealthCheckResult.Healthy("The process answers."), [HealthEndpoints.LiveTag]);
         return builder;
     }
 
@@ -48,6 +88,4 @@ public static class Extensions
         app.MapPlatformHealthEndpoints();
         return app;
     }
-
-    private sealed class ServiceDefaultsMarker;
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
-using Platform.ServiceDefaults.Telemetry;
 using Polly;
 
 namespace Platform.ServiceDefaults.Resilience;
@@ -8,6 +7,9 @@ namespace Platform.ServiceDefaults.Resilience;
 /// <summary>Logs every circuit breaker state change and counts it on "platform.http.circuit_breaker.state_changes".</summary>
 public sealed partial class CircuitBreakerTelemetry
 {
+    /// <summary>The meter ServiceDefaults reports on (a "Platform.*" name: every service exports it).</summary>
+    public const string MeterName = "Platform.ServiceDefaults";
+
     public const string StateChangesInstrumentName = "platform.http.circuit_breaker.state_changes";
     public const string ClientNameTag = "http.client.name";
     public const string StateTag = "circuit_breaker.state";
@@ -18,7 +20,7 @@ public sealed partial class CircuitBreakerTelemetry
     public CircuitBreakerTelemetry(IMeterFactory meterFactory, ILogger<CircuitBreakerTelemetry> logger)
     {
         _logger = logger;
-        var meter = meterFactory.Create(PlatformTelemetry.MeterName);
+        var meter = meterFactory.Create(MeterName);
         _stateChanges = meter.CreateCounter<long>(
             StateChangesInstrumentName,
             unit: "{change}",

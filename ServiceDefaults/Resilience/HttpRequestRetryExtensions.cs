@@ -15,9 +15,9 @@ public static class HttpRequestRetryExtensions
 
     /// <summary>
     /// GET, HEAD, OPTIONS, TRACE, PUT and DELETE are idempotent by definition (RFC 9110 9.2.2); anything else is
-    /// retried only when the request opted in, carries an Idempotency-Key, or the client allows it for all requests.
+    /// retried only when the request opted in or carries an Idempotency-Key.
     /// </summary>
-    public static bool IsRetryable(this HttpRequestMessage request, HttpRetryOptions options)
+    public static bool IsRetryable(this HttpRequestMessage request)
     {
         var method = request.Method;
         if (method == HttpMethod.Get || method == HttpMethod.Head || method == HttpMethod.Options
@@ -26,8 +26,7 @@ public static class HttpRequestRetryExtensions
             return true;
         }
 
-        return options.RetryNonIdempotentRequests
-            || (request.Options.TryGetValue(AllowRetriesKey, out var allowed) && allowed)
+        return (request.Options.TryGetValue(AllowRetriesKey, out var allowed) && allowed)
             || request.Headers.Contains(IdempotencyKeyHeader);
     }
 }

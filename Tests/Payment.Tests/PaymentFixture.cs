@@ -43,8 +43,8 @@ public sealed class PaymentFixture : IAsyncLifetime
             .WithEnvironment("payment-provider", "Provider__LatencyMs", "0")
             .WithEnvironment("payment", "Payment__GiveUpAfter", GiveUpAfter.ToString())
             .WithEnvironment("payment", "Payment__MaxRetryInterval", "00:00:02")
-            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
-            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__AttemptTimeout__Timeout", "00:00:01.500")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout__Timeout", "00:00:05")
             .WithEnvironment("payment", "Payment__ReconcileInterval", ReconcileInterval.ToString())
             .WithEnvironment("payment", "Payment__ReconcileDelay", "00:00:02")
             .StartAsync(TimeSpan.FromMinutes(3));

@@ -23,8 +23,8 @@ public sealed class AppHostFixture : IAsyncLifetime
             // as production: retries every few seconds, attempts that time out before the provider's slow answers.
             .WithEnvironment("payment", "Payment__GiveUpAfter", GiveUpAfter.ToString())
             .WithEnvironment("payment", "Payment__MaxRetryInterval", "00:00:02")
-            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__AttemptTimeout", "00:00:01.500")
-            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout", "00:00:05")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__AttemptTimeout__Timeout", "00:00:01.500")
+            .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout__Timeout", "00:00:05")
             .StartAsync(cancellationToken: TestContext.Current.CancellationToken);
     }
 

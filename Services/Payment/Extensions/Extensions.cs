@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Resilience;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Payment.Infrastructure;
@@ -31,7 +32,9 @@ public static class Extensions
         builder.Services.AddHealthChecks().AddCheck<BusHealthCheck>("rabbitmq", tags: ["ready"]);
 
         builder.Services.AddSingleton<PaymentRepository>();
-        builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri("http://payment-provider"));
+        // Its own resilience handler: its own circuit breaker and the timeouts of "HttpClient:PaymentProviderClient:Resilience".
+        builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri("http://payment-provider"))
+            .AddOwnResilienceHandler(builder.Configuration);
         builder.Services.AddTransient<PaymentReconciliation>();
         builder.Services.AddHostedService<PaymentReconciler>();
         return builder;

@@ -1,6 +1,7 @@
 using System.Net;
 using Platform.Payment.Model;
 using Platform.ServiceDefaults.Resilience;
+using Microsoft.Extensions.Http.Resilience;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -66,7 +67,7 @@ public sealed class PaymentProviderClient(HttpClient http)
                 : new ChargeAttempt.Unavailable($"{(int)status} without a charge id");
         }
 
-        if (TransientHttpFailure.IsTransient(status))
+        if (HttpClientResiliencePredicates.IsTransient(Polly.Outcome.FromResult(response)))
         {
             return new ChargeAttempt.Unavailable($"HTTP {(int)status}");
         }
@@ -86,7 +87,7 @@ public sealed class PaymentProviderClient(HttpClient http)
                 : new ChargeLookup.Unavailable($"{(int)status} without a charge id");
         }
 
-        if (TransientHttpFailure.IsTransient(status))
+        if (HttpClientResiliencePredicates.IsTransient(Polly.Outcome.FromResult(response)))
         {
             return new ChargeLookup.Unavailable($"HTTP {(int)status}");
         }
@@ -110,7 +111,7 @@ public sealed class PaymentProviderClient(HttpClient http)
                 : new RefundAttempt.Unavailable($"{(int)status} without a refund id");
         }
 
-        if (TransientHttpFailure.IsTransient(status))
+        if (HttpClientResiliencePredicates.IsTransient(Polly.Outcome.FromResult(response)))
         {
             return new RefundAttempt.Unavailable($"HTTP {(int)status}");
         }
