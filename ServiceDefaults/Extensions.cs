@@ -24,11 +24,18 @@ namespace Microsoft.Extensions.Hosting;
 /// </summary>
 public static class Extensions
 {
-    /// <summary>The platform's own ActivitySources and Meters ("Platform.Redis", "Platform.Caching" ...) and the libraries' ones.</summary>
-    public static readonly IReadOnlyList<string> TelemetrySources = ["Platform.*", "MassTransit", "Npgsql"];
+    /// <summary>The platform's own ActivitySources and Meters ("Platform.Locking", "Platform.RateLimiting" ...) and the libraries' ones.</summary>
+    public static readonly IReadOnlyList<string> TelemetrySources = ["Platform.*", "MassTransit", "Npgsql", "ZiggyCreatures.Caching.Fusion*"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // a second call (a library that calls it too) must not register everything twice
+        if (builder.Services.Any(service => service.ServiceType == typeof(ServiceDefaultsMarker)))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton<ServiceDefaultsMarker>();
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddPlatformWebDefaults();
@@ -68,6 +75,16 @@ public static class Extensions
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
                 .AddHttpClientInstrumentation())
             .UseOtlpExporter();
+
+        // With http/protobuf the exporters send through HttpClientFactory: they must not share the default circuit
+        // breaker, which a collector that is down would open for the service's own calls.
+        foreach (var exporter in new[] { "OtlpTraceExporter", "OtlpMetricExporter", "OtlpLogExporter" })
+        {
+#pragma warning disable EXTEXP0001 // experimental, and the library's documented way to opt one client out
+            builder.Services.AddHttpClient(exporter).RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        }
+
         return builder;
     }
 
@@ -88,4 +105,6 @@ public static class Extensions
         app.MapPlatformHealthEndpoints();
         return app;
     }
+
+    private sealed class ServiceDefaultsMarker;
 }

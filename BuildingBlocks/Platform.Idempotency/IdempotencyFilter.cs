@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.Idempotency;
 
@@ -15,7 +15,7 @@ namespace Platform.Idempotency;
 /// (<see cref="IdempotencyOptions.ConcurrentDuplicates"/>). Responses with status 5xx, and exceptions, are not
 /// stored: the key is freed so the client's retry runs again.
 /// </summary>
-public sealed class IdempotencyFilter(RedisConnection redis, IOptions<IdempotencyOptions> options, ILogger<IdempotencyFilter> logger) : IEndpointFilter
+public sealed class IdempotencyFilter(IConnectionMultiplexer redis, IOptions<IdempotencyOptions> options, ILogger<IdempotencyFilter> logger) : IEndpointFilter
 {
     private readonly IdempotencyOptions _options = options.Value;
 
@@ -45,8 +45,8 @@ public sealed class IdempotencyFilter(RedisConnection redis, IOptions<Idempotenc
             RedisResult[] record;
             try
             {
-                record = (await redis.ScriptEvaluateAsync(
-                    IdempotencyScripts.Begin, [recordKey], [requestHash, owner, (long)_options.InFlightTimeout.TotalMilliseconds], http.RequestAborted).ConfigureAwait(false)).AsArray();
+                record = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(
+                    IdempotencyScripts.Begin, [recordKey], [requestHash, owner, (long)_options.InFlightTimeout.TotalMilliseconds]).WaitAsync(http.RequestAborted).ConfigureAwait(false))!;
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -66,18 +66,18 @@ public sealed class IdempotencyFilter(RedisConnection redis, IOptions<Idempotenc
                 return await RunAndStoreAsync(context, next, recordKey, owner).ConfigureAwait(false);
             }
 
-            if (record[1].AsString() != requestHash)
+            if ((string?)record[1] != requestHash)
             {
                 IdempotencyDiagnostics.Record("mismatch");
                 activity?.SetTag("idempotency.outcome", "mismatch");
                 return Problem(StatusCodes.Status422UnprocessableEntity, $"This {_options.HeaderName} was used with a different request.");
             }
 
-            if (record[0].AsString() == "done")
+            if ((string?)record[0] == "done")
             {
                 IdempotencyDiagnostics.Record("replayed");
                 activity?.SetTag("idempotency.outcome", "replayed");
-                var stored = new StoredResponse((int)record[2].AsInt64(), record[3].AsString() ?? "", record[4].AsBytes() ?? []);
+                var stored = new StoredResponse((int)(long)record[2], (string?)record[3] ?? "", (byte[]?)record[4] ?? []);
                 await stored.WriteToAsync(http.Response, _options.ReplayedHeaderName, http.RequestAborted).ConfigureAwait(false);
                 return Results.Empty;
             }
@@ -134,7 +134,7 @@ public sealed class IdempotencyFilter(RedisConnection redis, IOptions<Idempotenc
             try
             {
                 var headers = StoredResponse.EncodeHeaders(http.Response.Headers, _options.ReplayedHeaders);
-                await redis.ScriptEvaluateAsync(
+                await redis.GetDatabase().ScriptEvaluateAsync(
                     IdempotencyScripts.Complete,
                     [recordKey],
                     [owner, http.Response.StatusCode, headers, body, (long)_options.Retention.TotalMilliseconds]).ConfigureAwait(false);
@@ -165,7 +165,7 @@ public sealed class IdempotencyFilter(RedisConnection redis, IOptions<Idempotenc
     {
         try
         {
-            await redis.ScriptEvaluateAsync(IdempotencyScripts.Abandon, [recordKey], [owner]).ConfigureAwait(false);
+            await redis.GetDatabase().ScriptEvaluateAsync(IdempotencyScripts.Abandon, [recordKey], [owner]).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -12,7 +12,7 @@ public static class IdempotencyHostingExtensions
     /// <summary>
     /// Registers the idempotency filter (use <c>.WithIdempotency()</c> on endpoints) and a startup filter that buffers
     /// the bodies of requests carrying the key header, so the filter can hash the body after model binding read it.
-    /// Needs the <c>RedisConnection</c> registered by <c>AddRedisClient</c>.
+    /// Needs the <c>IConnectionMultiplexer</c> registered by <c>AddRedisClient</c> (Aspire.StackExchange.Redis).
     /// </summary>
     public static IHostApplicationBuilder AddIdempotency(this IHostApplicationBuilder builder, Action<IdempotencyOptions>? configure = null)
     {

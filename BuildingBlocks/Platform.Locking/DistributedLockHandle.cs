@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.Locking;
 
@@ -12,7 +12,7 @@ namespace Platform.Locking;
 /// </summary>
 public sealed class DistributedLockHandle : IAsyncDisposable
 {
-    private readonly RedisConnection _redis;
+    private readonly IConnectionMultiplexer _redis;
     private readonly string _lockKey;
     private readonly string _token;
     private readonly TimeSpan _lease;
@@ -24,7 +24,7 @@ public sealed class DistributedLockHandle : IAsyncDisposable
     private int _released;
 
     internal DistributedLockHandle(
-        RedisConnection redis, string resource, string lockKey, string token, long fencingToken, TimeSpan lease, long leaseStartTimestamp, DistributedLockOptions options, ILogger logger)
+        IConnectionMultiplexer redis, string resource, string lockKey, string token, long fencingToken, TimeSpan lease, long leaseStartTimestamp, DistributedLockOptions options, ILogger logger)
     {
         _redis = redis;
         Resource = resource;
@@ -55,8 +55,9 @@ public sealed class DistributedLockHandle : IAsyncDisposable
     {
         var leaseTime = lease ?? _lease;
         long start = Stopwatch.GetTimestamp();
-        var result = await _redis.ScriptEvaluateAsync(LockScripts.Extend, [_lockKey], [_token, (long)leaseTime.TotalMilliseconds], cancellationToken).ConfigureAwait(false);
-        if (result.AsInt64() == 1 && IsHeld)
+        var result = await _redis.GetDatabase().ScriptEvaluateAsync(LockScripts.Extend, [_lockKey], [_token, (long)leaseTime.TotalMilliseconds])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if ((long)result == 1 && IsHeld)
         {
             ArmLeaseDeadline(start, leaseTime);
             return true;
@@ -78,7 +79,7 @@ public sealed class DistributedLockHandle : IAsyncDisposable
         await _renewal.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         try
         {
-            await _redis.ScriptEvaluateAsync(LockScripts.Release, [_lockKey], [_token]).ConfigureAwait(false);
+            await _redis.GetDatabase().ScriptEvaluateAsync(LockScripts.Release, [_lockKey], [_token]).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -1,7 +1,6 @@
-using Platform.Redis;
-
 namespace Platform.Locking;
 
+/// <summary>Sent with EVAL; StackExchange.Redis then runs each by its SHA1 (EVALSHA) once the server knows it.</summary>
 internal static class LockScripts
 {
     /// <summary>
@@ -9,7 +8,7 @@ internal static class LockScripts
     /// A missing fence counter starts from the server's clock in microseconds, so fences keep growing even when
     /// Redis loses the counter (restart without persistence, failover to a lagging replica).
     /// </summary>
-    public static readonly LuaScript Acquire = new("""
+    public const string Acquire = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
           if redis.call('EXISTS', KEYS[2]) == 0 then
             local now = redis.call('TIME')
@@ -18,17 +17,17 @@ internal static class LockScripts
           return {1, redis.call('INCR', KEYS[2])}
         end
         return {0, redis.call('PTTL', KEYS[1])}
-        """);
+        """;
 
     /// <summary>KEYS: lock. ARGV: token, lease ms. 1 when extended, 0 when the lock is no longer ours.</summary>
-    public static readonly LuaScript Extend = new("""
+    public const string Extend = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
         return 0
-        """);
+        """;
 
     /// <summary>KEYS: lock. ARGV: token. 1 when released, 0 when it was not ours (expired, or taken by another holder).</summary>
-    public static readonly LuaScript Release = new("""
+    public const string Release = """
         if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
-        """);
+        """;
 }

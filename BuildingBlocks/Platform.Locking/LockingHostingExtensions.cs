@@ -6,7 +6,7 @@ namespace Microsoft.Extensions.Hosting;
 
 public static class LockingHostingExtensions
 {
-    /// <summary>Registers <see cref="IDistributedLockProvider"/> on the <c>RedisConnection</c> registered by <c>AddRedisClient</c>.</summary>
+    /// <summary>Registers <see cref="IDistributedLockProvider"/> on the <c>IConnectionMultiplexer</c> registered by <c>AddRedisClient</c> (Aspire.StackExchange.Redis).</summary>
     public static IHostApplicationBuilder AddDistributedLocks(this IHostApplicationBuilder builder, Action<DistributedLockOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);

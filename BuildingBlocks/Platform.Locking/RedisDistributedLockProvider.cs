@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.Locking;
 
@@ -11,7 +11,7 @@ namespace Platform.Locking;
 /// extend and release are scripts that check the token. Waiting is polling with jittered delays, capped by the
 /// holder's remaining lease.
 /// </summary>
-public sealed class RedisDistributedLockProvider(RedisConnection redis, IOptions<DistributedLockOptions> options, ILogger<RedisDistributedLockProvider>? logger = null)
+public sealed class RedisDistributedLockProvider(IConnectionMultiplexer redis, IOptions<DistributedLockOptions> options, ILogger<RedisDistributedLockProvider>? logger = null)
     : IDistributedLockProvider
 {
     private readonly DistributedLockOptions _options = options.Value;
@@ -40,10 +40,11 @@ public sealed class RedisDistributedLockProvider(RedisConnection redis, IOptions
         while (true)
         {
             long attemptStart = Stopwatch.GetTimestamp();
-            var reply = (await redis.ScriptEvaluateAsync(LockScripts.Acquire, [lockKey, fenceKey], [token, leaseMs], cancellationToken).ConfigureAwait(false)).AsArray();
-            if (reply[0].AsInt64() == 1)
+            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(LockScripts.Acquire, [lockKey, fenceKey], [token, leaseMs])
+                .WaitAsync(cancellationToken).ConfigureAwait(false))!;
+            if ((long)reply[0] == 1)
             {
-                long fence = reply[1].AsInt64();
+                long fence = (long)reply[1];
                 LockingDiagnostics.Acquired.Add(1);
                 LockingDiagnostics.WaitDuration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
                 activity?.SetTag("lock.fence", fence);
@@ -59,7 +60,7 @@ public sealed class RedisDistributedLockProvider(RedisConnection redis, IOptions
                 return null;
             }
 
-            long holderLeftMs = Math.Max(1, reply[1].AsInt64());
+            long holderLeftMs = Math.Max(1, (long)reply[1]);
             double delayMs = _options.RetryDelayMin.TotalMilliseconds
                 + (Random.Shared.NextDouble() * (_options.RetryDelayMax - _options.RetryDelayMin).TotalMilliseconds);
             delayMs = Math.Min(Math.Min(delayMs, holderLeftMs), remaining.TotalMilliseconds);

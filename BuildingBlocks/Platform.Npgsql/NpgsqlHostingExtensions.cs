@@ -1,38 +1,27 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Logging;
 using Npgsql;
-using Platform.Npgsql;
 
 namespace Microsoft.Extensions.Hosting;
 
-/// <summary>Aspire.Npgsql's shape: one pooled <see cref="NpgsqlDataSource"/> per database, plus its health check.</summary>
 public static class NpgsqlHostingExtensions
 {
-    public static IHostApplicationBuilder AddNpgsqlDataSource(this IHostApplicationBuilder builder, string connectionName, Action<NpgsqlDataSourceBuilder>? configure = null)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
-        builder.Services.AddSingleton(services =>
-        {
-            var connectionString = services.GetRequiredService<IConfiguration>().GetConnectionString(connectionName);
-            if (string.IsNullOrWhiteSpace(connectionString))
-            {
-                throw new InvalidOperationException(
-                    $"PostgreSQL connection string 'ConnectionStrings:{connectionName}' is missing. Reference the database from the AppHost (WithReference) or set it in configuration.");
-            }
+    /// <summary>Setting for the most connections one instance opens to its database.</summary>
+    public const string MaxPoolSizeKey = "Database:MaxPoolSize";
 
-            var dataSource = new NpgsqlDataSourceBuilder(connectionString);
-            dataSource.UseLoggerFactory(services.GetService<ILoggerFactory>());
-            configure?.Invoke(dataSource);
-            return dataSource.Build();
-        });
-        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(
-            "postgres",
-            services => new NpgsqlHealthCheck(services.GetRequiredService<NpgsqlDataSource>()),
-            HealthStatus.Unhealthy,
-            ["ready"],
-            TimeSpan.FromSeconds(5)));
+    /// <summary>
+    /// Npgsql's default (100 per instance) would let 3 instances exhaust PostgreSQL's <c>max_connections</c>; the
+    /// platform's sum is in docs/messaging.md ("Connections").
+    /// </summary>
+    public const int DefaultMaxPoolSize = 30;
+
+    /// <summary>
+    /// The service's own database through Aspire.Npgsql (a pooled <see cref="NpgsqlDataSource"/>, its health check,
+    /// tracing and metrics), with the pool bounded by <see cref="MaxPoolSizeKey"/>.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName)
+    {
+        var maxPoolSize = builder.Configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize);
+        builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: dataSource => dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize);
         return builder;
     }
 }

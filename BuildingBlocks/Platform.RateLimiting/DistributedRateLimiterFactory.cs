@@ -1,7 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.RateLimiting;
 
@@ -10,19 +10,19 @@ public sealed class DistributedRateLimiterFactory
 {
     internal long LeaseRequestCount;
 
-    public DistributedRateLimiterFactory(RedisConnection redis, DistributedRateLimiterOptions options, ILogger<DistributedRateLimiterFactory>? logger = null)
+    public DistributedRateLimiterFactory(IConnectionMultiplexer redis, DistributedRateLimiterOptions options, ILogger<DistributedRateLimiterFactory>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(redis);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
-        Redis = redis.WithTimeout(options.RedisTimeout);
+        Redis = redis;
         Logger = (ILogger?)logger ?? NullLogger.Instance;
     }
 
     public DistributedRateLimiterOptions Options { get; }
 
-    internal RedisCommands Redis { get; }
+    internal IConnectionMultiplexer Redis { get; }
 
     internal ILogger Logger { get; }
 

@@ -1,5 +1,3 @@
-using Platform.Redis;
-
 namespace Platform.RateLimiting;
 
 internal static class GcraScript
@@ -10,7 +8,7 @@ internal static class GcraScript
     /// {granted, ms until the wanted count fits} (waiting for a whole batch keeps a saturated partition from costing one call per permit). The server's clock is the only clock, so instances' clocks need
     /// not agree.
     /// </summary>
-    public static readonly LuaScript Lease = new("""
+    public const string Lease = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
         local interval = tonumber(ARGV[1])
@@ -28,5 +26,5 @@ internal static class GcraScript
         local retry = math.ceil(tat + wanted * interval - depth - now)
         if retry < 0 then retry = 0 end
         return {granted, retry}
-        """);
+        """;
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.RateLimiting;
 
@@ -204,9 +204,11 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
             RateLimitingDiagnostics.LeaseRequests.Add(1);
             Interlocked.Increment(ref owner.LeaseRequestCount);
             var options = owner.Options;
-            var reply = (await owner.Redis.ScriptEvaluateAsync(GcraScript.Lease, [_redisKey], [options.EmissionIntervalMs, options.SharedDepth, wanted]).ConfigureAwait(false)).AsArray();
-            int granted = (int)reply[0].AsInt64();
-            long retryMs = reply[1].AsInt64();
+            // A slow Redis must not hold requests: past RedisTimeout the limiter decides locally, as when Redis is down.
+            var reply = (RedisResult[])(await owner.Redis.GetDatabase().ScriptEvaluateAsync(GcraScript.Lease, [_redisKey], [options.EmissionIntervalMs, options.SharedDepth, wanted])
+                .WaitAsync(options.RedisTimeout).ConfigureAwait(false))!;
+            int granted = (int)(long)reply[0];
+            long retryMs = (long)reply[1];
             lock (_gate)
             {
                 if (granted > 0)

@@ -12,7 +12,7 @@ public static class RateLimitingHostingExtensions
     /// Registers the distributed limiter as the ASP.NET Core rate-limiting policy
     /// <see cref="DistributedRateLimiterOptions.PolicyName"/> (and as the global limiter when
     /// <see cref="DistributedRateLimiterOptions.Global"/>); rejections get 429 and Retry-After. The application still
-    /// calls <c>app.UseRateLimiter()</c>. Needs the <c>RedisConnection</c> registered by <c>AddRedisClient</c>.
+    /// calls <c>app.UseRateLimiter()</c>. Needs the <c>IConnectionMultiplexer</c> registered by <c>AddRedisClient</c> (Aspire.StackExchange.Redis).
     /// </summary>
     public static IHostApplicationBuilder AddDistributedRateLimiter(this IHostApplicationBuilder builder, Action<DistributedRateLimiterOptions>? configure = null)
     {

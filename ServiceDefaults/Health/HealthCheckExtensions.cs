@@ -9,14 +9,6 @@ namespace Platform.ServiceDefaults.Health;
 
 public static class HealthCheckExtensions
 {
-    /// <summary>The "self" check tagged "live": it is healthy whenever the process can answer.</summary>
-    public static IHostApplicationBuilder AddPlatformHealthChecks(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddHealthChecks()
-            .AddCheck("self", () => HealthCheckResult.Healthy("The process answers."), [HealthEndpoints.LiveTag]);
-        return builder;
-    }
-
     /// <summary>
     /// Maps /health and /alive in every environment (unlike Aspire's template, which maps them only in Development,
     /// so probes 404 in production). HealthChecks:Enabled=false leaves them unmapped.

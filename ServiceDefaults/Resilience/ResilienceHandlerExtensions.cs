@@ -21,7 +21,9 @@ public static class ResilienceHandlerExtensions
     {
         http.Services.AddMetrics();
         http.Services.TryAddSingleton<CircuitBreakerTelemetry>();
-        http.AddStandardResilienceHandler(configuration.GetSection(DefaultSection)).Configure((options, services) => ApplyPlatformRules(options, services, "default"));
+        http.AddStandardResilienceHandler()
+            .BindSection(configuration.GetSection(DefaultSection))
+            .Configure((options, services) => ApplyPlatformRules(options, services, "default"));
         return http;
     }
 
@@ -37,13 +39,32 @@ public static class ResilienceHandlerExtensions
 #pragma warning disable EXTEXP0001
         http.RemoveAllResilienceHandlers();
 #pragma warning restore EXTEXP0001
-        http.AddStandardResilienceHandler(options =>
+        http.AddStandardResilienceHandler()
+            .BindSection(configuration.GetSection(DefaultSection))
+            .BindSection(configuration.GetSection($"HttpClient:{http.Name}:Resilience"))
+            .Configure((options, services) => ApplyPlatformRules(options, services, http.Name));
+
+        // The default handlers came first, so this one would sit inside service discovery and retry the endpoint
+        // that failed; outermost, each retry resolves an endpoint again (as with the default handler).
+        http.ConfigureAdditionalHttpMessageHandlers((handlers, _) =>
         {
-            configuration.GetSection(DefaultSection).Bind(options);
-            configuration.GetSection($"HttpClient:{http.Name}:Resilience").Bind(options);
-        }).Configure((options, services) => ApplyPlatformRules(options, services, http.Name));
+            var resilience = handlers.OfType<ResilienceHandler>().ToList();
+            foreach (var handler in resilience)
+            {
+                handlers.Remove(handler);
+            }
+
+            for (var i = resilience.Count - 1; i >= 0; i--)
+            {
+                handlers.Insert(0, resilience[i]);
+            }
+        });
         return http;
     }
+
+    /// <summary>Binds (with validation of unknown keys, and on reload) only a section that exists: the library refuses an empty one.</summary>
+    private static IHttpStandardResiliencePipelineBuilder BindSection(this IHttpStandardResiliencePipelineBuilder pipeline, IConfigurationSection section) =>
+        section.Exists() ? pipeline.Configure(section) : pipeline;
 
     private static void ApplyPlatformRules(HttpStandardResilienceOptions options, IServiceProvider services, string clientName)
     {

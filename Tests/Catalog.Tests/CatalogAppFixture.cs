@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.Catalog.Tests;
 
@@ -79,7 +79,7 @@ public class CatalogAppFixture : IAsyncLifetime
         return plan.ToString();
     }
 
-    public Task<RedisConnection> ConnectRedisAsync() => RedisConnection.ConnectAsync(RedisConnectionString);
+    public async Task<IConnectionMultiplexer> ConnectRedisAsync() => await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
 
     /// <summary>One replica's console output (replicas in name order, as <see cref="Replica0"/> and <see cref="Replica1"/>).</summary>
     public string Logs(int replica) => string.Join('\n', App.Logs(App.Instances("catalog")[replica].ResourceId).Select(l => l.Text));

@@ -83,11 +83,11 @@ public sealed class LockTests(RedisFixture redis) : IClassFixture<RedisFixture>
         using var host = NewInstance();
         var resource = RedisFixture.Unique("takeover");
         await using var handle = await Locks(host).AcquireAsync(resource, TimeSpan.Zero, lease: TimeSpan.FromMilliseconds(600));
-        await redis.Connection.SetAsync($"lock:{resource}", "someone-else", TimeSpan.FromSeconds(30));
+        await redis.Connection.GetDatabase().StringSetAsync($"lock:{resource}", "someone-else", TimeSpan.FromSeconds(30));
 
         await TestHosts.EventuallyAsync(() => Task.FromResult(handle.LeaseLost.IsCancellationRequested), TimeSpan.FromSeconds(3), "the renewal should notice the takeover");
         Assert.False(handle.IsHeld);
-        Assert.Equal("someone-else", (await redis.Connection.GetAsync($"lock:{resource}")).ToString());
+        Assert.Equal("someone-else", (string?)await redis.Connection.GetDatabase().StringGetAsync($"lock:{resource}"));
     }
 
     [Fact]

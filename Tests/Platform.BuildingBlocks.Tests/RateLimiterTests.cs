@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.RateLimiting;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.BuildingBlocks.Tests;
 
@@ -22,7 +22,7 @@ public sealed class RateLimiterTests(RedisFixture redis, ITestOutputHelper outpu
 
     private static DistributedRateLimiterFactory Factory(IHost host) => host.Services.GetRequiredService<DistributedRateLimiterFactory>();
 
-    private static async Task WarmAsync(IHost host) => await host.Services.GetRequiredService<RedisConnection>().PingAsync();
+    private static async Task WarmAsync(IHost host) => await host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().PingAsync();
 
     [Fact]
     public async Task Two_instances_share_one_budget_and_no_rolling_window_exceeds_limit_plus_burst()

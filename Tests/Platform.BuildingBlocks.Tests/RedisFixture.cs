@@ -1,4 +1,4 @@
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.BuildingBlocks.Tests;
 
@@ -7,7 +7,7 @@ public sealed class RedisFixture : IAsyncLifetime
 {
     public RedisServer Server { get; private set; } = null!;
 
-    public RedisConnection Connection { get; private set; } = null!;
+    public IConnectionMultiplexer Connection { get; private set; } = null!;
 
     public async ValueTask InitializeAsync()
     {

@@ -11,10 +11,12 @@ public static class TestHosts
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = server.ConnectionString });
-        builder.AddRedisClient("redis", o =>
+        // Aspire's client integration, as the services use it; quick to notice a dead server and to reconnect.
+        builder.AddRedisClient("redis", configureOptions: o =>
         {
-            o.ReconnectMaxDelay = TimeSpan.FromMilliseconds(300);
-            o.CommandTimeout = TimeSpan.FromSeconds(2);
+            o.AbortOnConnectFail = false;
+            o.AsyncTimeout = 2000;
+            o.ReconnectRetryPolicy = new StackExchange.Redis.LinearRetry(300);
         });
         configure(builder);
         return builder.Build();

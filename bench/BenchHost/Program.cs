@@ -14,7 +14,7 @@ using Platform.Testing;
 //   replica <instance> <url>        each service instance's own address, past the proxy
 //   pids <instance> <pid,...>       every process of every instance, to attribute CPU time
 //   pids apphost <pid>              this process (the AppHost runs in it)
-// writes the databases' connection strings to BENCH_CONNECTIONS if set (a 0600 file in the script's private
+// writes the databases' and Redis's connection strings to BENCH_CONNECTIONS if set (a 0600 file in the script's private
 // directory; secrets stay off command lines and logs), prints "ready" and runs until SIGTERM/SIGINT.
 var only = new List<string>();
 var environment = new List<(string Resource, string Name, string Value)>();
@@ -84,9 +84,9 @@ Console.WriteLine($"pids apphost {Environment.ProcessId}");
 if (Environment.GetEnvironmentVariable("BENCH_CONNECTIONS") is { Length: > 0 } connectionsFile)
 {
     var lines = new List<string>();
-    foreach (var database in app.Resources.OfType<PostgresDatabaseResource>())
+    foreach (var resource in app.Resources.Where(r => r is PostgresDatabaseResource or RedisResource))
     {
-        lines.Add($"{database.Name}={await app.ConnectionStringAsync(database.Name)}");
+        lines.Add($"{resource.Name}={await app.ConnectionStringAsync(resource.Name)}");
     }
 
     if (!OperatingSystem.IsWindows())

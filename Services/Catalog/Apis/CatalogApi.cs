@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Http.HttpResults;
-using Platform.Redis;
 
 namespace Platform.Catalog.Apis;
 

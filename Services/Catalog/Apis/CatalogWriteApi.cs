@@ -111,7 +111,7 @@ internal static class CatalogWriteApi
         {
             await ranking.RemoveAsync(itemId, cancellationToken);
         }
-        catch (Exception ex) when (ex is Platform.Redis.RedisException or TimeoutException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // bestsellers skip items that no longer exist anyway
             logger.LogDebug("Could not remove deleted item {ItemId} from the bestsellers: {Message}", itemId, ex.Message);

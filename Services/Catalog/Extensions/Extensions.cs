@@ -10,7 +10,7 @@ public static class Extensions
     public static IHostApplicationBuilder AddCatalogServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("cache");
-        builder.AddNpgsqlDataSource("catalogdb");
+        builder.AddServiceDatabase("catalogdb");
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))
         {
             // Inventory and bestsellers for the order flow; tests of the catalog alone run without a broker.
@@ -24,22 +24,17 @@ public static class Extensions
             builder.AddInbox();
         }
 
-        // Redis is an accelerator here: without it reads go to L1 and PostgreSQL, so its absence degrades, not fails
+        // Redis is an accelerator here: without it reads go to memory and PostgreSQL, so its absence degrades, not fails
         builder.Services.Configure<HealthCheckServiceOptions>(options =>
         {
-            foreach (var registration in options.Registrations.Where(r => r.Name == "redis"))
+            foreach (var registration in options.Registrations.Where(r => r.Name.StartsWith("StackExchange.Redis", StringComparison.Ordinal)))
             {
                 registration.FailureStatus = HealthStatus.Degraded;
             }
         });
 
-        builder.AddTwoLevelCache(options =>
-        {
-            options.KeyPrefix = "catalog-cache";
-            options.LocalSizeLimit = 50_000;
-            options.AddJsonContext(CatalogJsonContext.Default);
-        });
         builder.Services.Configure<CatalogCacheOptions>(builder.Configuration.GetSection("Catalog:Cache"));
+        builder.AddCatalogCache(builder.Configuration.GetSection("Catalog:Cache").Get<CatalogCacheOptions>() ?? new());
         builder.Services.Configure<CacheWarmUpOptions>(builder.Configuration.GetSection("Catalog:WarmUp"));
 
         builder.Services.AddSingleton<CatalogMigrator>();

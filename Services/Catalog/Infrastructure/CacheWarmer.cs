@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Platform.Redis;
 
 namespace Platform.Catalog.Infrastructure;
 
@@ -23,7 +22,7 @@ public sealed class CacheWarmer(
     IHostApplicationLifetime lifetime,
     CatalogRepository repository,
     BestsellerRanking bestsellers,
-    ITwoLevelCache cache,
+    CatalogReader reader,
     IOptions<CatalogCacheOptions> cacheOptions,
     IOptions<CacheWarmUpOptions> options,
     ILogger<CacheWarmer> logger) : BackgroundService
@@ -63,14 +62,12 @@ public sealed class CacheWarmer(
         var started = Stopwatch.GetTimestamp();
         var ids = await CandidatesAsync(settings.Count, stoppingToken);
         logger.LogInformation("Cache warm-up: loading {Count} products in batches of {BatchSize}.", ids.Count, settings.BatchSize);
-        var itemOptions = cacheOptions.Value.ItemEntry();
         var warmed = 0;
         foreach (var batch in ids.Chunk(Math.Max(1, settings.BatchSize)))
         {
             var rows = (await repository.GetManyAsync(batch, stoppingToken)).ToDictionary(i => i.Id);
             // GetOrCreate, not Set: a value another replica already stored is reused instead of evicting its copies
-            await Task.WhenAll(batch.Select(id => cache.GetOrCreateAsync(
-                CatalogCacheKeys.Item(id), rows.GetValueOrDefault(id), static (row, _) => ValueTask.FromResult(row), itemOptions, null, stoppingToken).AsTask()));
+            await Task.WhenAll(batch.Select(id => reader.WarmAsync(rows.GetValueOrDefault(id), id, stoppingToken).AsTask()));
             warmed += batch.Length;
             logger.LogInformation("Cache warm-up: {Warmed}/{Total} products.", warmed, ids.Count);
         }

@@ -1,3 +1,5 @@
+using ZiggyCreatures.Caching.Fusion;
+
 namespace Platform.Catalog.Infrastructure;
 
 /// <summary>How product reads are cached. The benchmark switches modes through configuration only.</summary>
@@ -6,7 +8,7 @@ public enum CatalogCacheMode
     /// <summary>L1 memory in front of Redis (production).</summary>
     TwoLevel,
 
-    /// <summary>The same cache with a zero local lifetime: every read is answered by Redis.</summary>
+    /// <summary>The same cache without its memory level: every read is answered by Redis.</summary>
     DistributedOnly,
 
     /// <summary>No cache: every read queries PostgreSQL.</summary>
@@ -33,15 +35,54 @@ public sealed class CatalogCacheOptions
     /// <summary>How long a write waits for every replica to confirm its invalidation before returning anyway.</summary>
     public TimeSpan InvalidationAckTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary>
-    /// The local lifetime the mode gives every entry: DistributedOnly keeps the real cache path but makes every L1 copy
-    /// expire before it is stored (zero would still count as fresh within the same millisecond), so Redis answers every
-    /// read; null keeps each entry's own.
-    /// </summary>
-    public TimeSpan? LocalDurationOverride => Mode == CatalogCacheMode.DistributedOnly ? TimeSpan.FromMilliseconds(-1) : null;
+    /// <summary>How long past its freshness fail-safe may serve a value while PostgreSQL or Redis fails.</summary>
+    public TimeSpan FailSafeMaxDuration { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>Random extra lifetime of an L1 copy, so keys cached together do not expire together.</summary>
+    public TimeSpan JitterMaxDuration { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Bound of the memory level, in entries (each counts 1; a listing page counts 10).</summary>
+    public long MemorySizeLimit { get; set; } = 50_000;
 
     /// <summary>How an item is cached, by readers and the warm-up alike.</summary>
-    public CacheEntryOptions ItemEntry() => new() { Duration = ItemDuration, LocalDuration = LocalDurationOverride ?? ItemLocalDuration };
+    public FusionCacheEntryOptions ItemEntry() => Entry(ItemDuration, ItemLocalDuration, size: 1);
+
+    /// <summary>How a listing page is cached (its memory copy lives as long as its Redis one).</summary>
+    public FusionCacheEntryOptions PageEntry() => Entry(PageDuration, PageDuration, size: 10);
+
+    private FusionCacheEntryOptions Entry(TimeSpan duration, TimeSpan memoryDuration, long size)
+    {
+        var entry = new FusionCacheEntryOptions(duration)
+        {
+            MemoryCacheDuration = memoryDuration < duration ? memoryDuration : null,
+            JitterMaxDuration = JitterMaxDuration,
+            Size = size,
+            IsFailSafeEnabled = true,
+            FailSafeMaxDuration = FailSafeMaxDuration,
+            FailSafeThrottleDuration = TimeSpan.FromSeconds(5),
+            // A slow database answers late, not never: after this the stale value is served and the query completes
+            // in the background.
+            FactorySoftTimeout = TimeSpan.FromSeconds(1),
+            // Refreshed in the background shortly before it expires, so hot keys never make a reader wait.
+            EagerRefreshThreshold = 0.9f,
+            // A slow Redis degrades to memory and PostgreSQL instead of stalling readers.
+            DistributedCacheSoftTimeout = TimeSpan.FromMilliseconds(100),
+            DistributedCacheHardTimeout = TimeSpan.FromMilliseconds(500),
+            // Stampede protection across instances: one computes, the others wait up to this, then compute themselves.
+            DistributedLockTimeout = TimeSpan.FromSeconds(3),
+            LockTimeout = TimeSpan.FromSeconds(3),
+            // Writes to Redis and their backplane messages complete before the call returns (read-your-writes).
+            AllowBackgroundDistributedCacheOperations = false,
+            AllowBackgroundBackplaneOperations = false,
+        };
+        if (Mode == CatalogCacheMode.DistributedOnly)
+        {
+            entry.SkipMemoryCacheRead = true;
+            entry.SkipMemoryCacheWrite = true;
+        }
+
+        return entry;
+    }
 }
 
 /// <summary>Where a read was answered, for the <c>X-Cache</c> response header.</summary>
@@ -50,6 +91,9 @@ public enum CacheOutcome
     HitL1,
     HitL2,
     Miss,
+
+    /// <summary>Past its freshness: fail-safe served it because PostgreSQL or Redis failed.</summary>
+    Stale,
 }
 
 public static class CacheOutcomeExtensions
@@ -58,6 +102,7 @@ public static class CacheOutcomeExtensions
     {
         CacheOutcome.HitL1 => "HIT-L1",
         CacheOutcome.HitL2 => "HIT-L2",
+        CacheOutcome.Stale => "STALE",
         _ => "MISS",
     };
 }

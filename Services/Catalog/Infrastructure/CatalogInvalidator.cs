@@ -1,22 +1,26 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Options;
-using Platform.Redis;
 
 namespace Platform.Catalog.Infrastructure;
 
 /// <summary>
-/// Invalidates after a committed write and returns only once every replica has dropped its copies.
-/// The cache's own backplane is fire-and-forget, so a write adds a barrier: it publishes a nonce on a channel every
-/// replica subscribes to through the same Redis connection as the cache's backplane. Pub/sub delivers in order and
-/// each process handles messages one at a time, so a replica that acknowledges the nonce has already applied the
-/// evictions published before it. PUBLISH says how many replicas must acknowledge.
+/// Invalidates after a committed write and returns only once every replica has dropped its copies. FusionCache
+/// removes the key from Redis and tells the other replicas through its backplane, but a replica applies that message
+/// whenever it gets to it; so a write also publishes the invalidation on a channel of its own, which every replica
+/// handles one message at a time: it evicts its memory copies, then acknowledges. PUBLISH says how many replicas
+/// must acknowledge; once all have, no replica can serve the old value.
 /// </summary>
-public sealed class CatalogInvalidator(ITwoLevelCache cache, RedisConnection redis, IOptions<CatalogCacheOptions> options, ILogger<CatalogInvalidator> logger)
+public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexer redis, IOptions<CatalogCacheOptions> options, ILogger<CatalogInvalidator> logger)
     : BackgroundService
 {
-    internal const string BarrierChannel = "catalog:invalidation:barrier";
-    internal const string AckChannel = "catalog:invalidation:ack";
+    internal static readonly RedisChannel InvalidationChannel = RedisChannel.Literal("catalog:invalidation");
+    internal static readonly RedisChannel AckChannel = RedisChannel.Literal("catalog:invalidation:ack");
     private static readonly TimeSpan SecondPassDelay = TimeSpan.FromMilliseconds(500);
+
+    // this replica's memory only: Redis and the backplane were done by the writer
+    private static readonly FusionCacheEntryOptions MemoryOnly = new() { SkipDistributedCacheRead = true, SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true };
+
     private readonly ConcurrentDictionary<string, Barrier> _barriers = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -34,13 +38,13 @@ public sealed class CatalogInvalidator(ITwoLevelCache cache, RedisConnection red
         var tagList = tags.ToList();
         try
         {
-            await RemoveAsync(itemId, tagList, cancellationToken);
-            await WaitForEveryReplicaAsync(cancellationToken);
+            await RemoveAsync(itemId, tagList, entryOptions: null, cancellationToken);
+            await WaitForEveryReplicaAsync(itemId, tagList, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            // our own L1 copy of the item is already gone; other replicas' copies expire within ItemLocalDuration,
-            // and each replica drops its whole L1 when its Redis connection comes back
+            // our own memory copy is already gone; other replicas' copies expire within ItemLocalDuration, and each
+            // replica drops its whole memory level when its Redis connection comes back
             logger.LogWarning("Cache invalidation after a write to item {ItemId} did not reach Redis: {Message}", itemId, ex.Message);
         }
 
@@ -50,47 +54,63 @@ public sealed class CatalogInvalidator(ITwoLevelCache cache, RedisConnection red
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        // a replica cut off from Redis may have missed invalidations: it starts afresh from Redis and PostgreSQL
+        redis.ConnectionRestored += OnConnectionRestored;
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await using var barrierSubscription = await redis.SubscribeAsync(BarrierChannel, OnBarrier, stoppingToken);
-                await using var ackSubscription = await redis.SubscribeAsync(AckChannel, OnAck, stoppingToken);
-                _subscribed.TrySetResult();
-                await Task.Delay(Timeout.Infinite, stoppingToken);
+                try
+                {
+                    var subscriber = redis.GetSubscriber();
+                    var invalidations = await subscriber.SubscribeAsync(InvalidationChannel).WaitAsync(stoppingToken);
+                    invalidations.OnMessage(OnInvalidationAsync);
+                    var acks = await subscriber.SubscribeAsync(AckChannel).WaitAsync(stoppingToken);
+                    acks.OnMessage(OnAck);
+                    _subscribed.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, stoppingToken);
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException)
+                {
+                    logger.LogDebug("Subscribing to the invalidation channel failed ({Message}); retrying.", ex.Message);
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                }
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                logger.LogDebug("Subscribing to the invalidation barrier failed ({Message}); retrying.", ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
+        }
+        finally
+        {
+            redis.ConnectionRestored -= OnConnectionRestored;
         }
     }
 
-    private async Task RemoveAsync(int? itemId, List<string> tags, CancellationToken cancellationToken)
+    private async Task RemoveAsync(int? itemId, List<string> tags, FusionCacheEntryOptions? entryOptions, CancellationToken cancellationToken)
     {
-        var removals = new List<Task>(tags.Count + 1);
+        var removals = new List<Task>(2);
         if (itemId is { } id)
         {
-            removals.Add(cache.RemoveAsync(CatalogCacheKeys.Item(id), cancellationToken).AsTask());
+            removals.Add(cache.RemoveAsync(CatalogCacheKeys.Item(id), entryOptions, cancellationToken).AsTask());
         }
 
-        removals.AddRange(tags.Select(tag => cache.RemoveByTagAsync(tag, cancellationToken).AsTask()));
+        if (tags.Count > 0)
+        {
+            removals.Add(cache.RemoveByTagAsync(tags, entryOptions, cancellationToken).AsTask());
+        }
+
         await Task.WhenAll(removals);
     }
 
-    private async Task WaitForEveryReplicaAsync(CancellationToken cancellationToken)
+    private async Task WaitForEveryReplicaAsync(int? itemId, List<string> tags, CancellationToken cancellationToken)
     {
         var nonce = Guid.NewGuid().ToString("N");
         var barrier = new Barrier();
         _barriers[nonce] = barrier;
         try
         {
-            barrier.Expect(await redis.PublishAsync(BarrierChannel, nonce, cancellationToken));
+            barrier.Expect(await redis.GetSubscriber().PublishAsync(InvalidationChannel, Format(nonce, itemId, tags)).WaitAsync(cancellationToken));
             await barrier.Completed.WaitAsync(options.Value.InvalidationAckTimeout, cancellationToken);
         }
         catch (TimeoutException)
@@ -108,7 +128,7 @@ public sealed class CatalogInvalidator(ITwoLevelCache cache, RedisConnection red
         try
         {
             await Task.Delay(SecondPassDelay);
-            await RemoveAsync(itemId, tags, CancellationToken.None);
+            await RemoveAsync(itemId, tags, entryOptions: null, CancellationToken.None);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -116,26 +136,41 @@ public sealed class CatalogInvalidator(ITwoLevelCache cache, RedisConnection red
         }
     }
 
-    private void OnBarrier(string channel, RedisValue nonce) => _ = AcknowledgeAsync(nonce);
-
-    private async Task AcknowledgeAsync(RedisValue nonce)
+    /// <summary>One message at a time, in publish order: evict this replica's copies, then acknowledge.</summary>
+    private async Task OnInvalidationAsync(ChannelMessage message)
     {
+        var (nonce, itemId, tags) = Parse(message.Message.ToString());
         try
         {
-            await redis.PublishAsync(AckChannel, nonce);
+            await RemoveAsync(itemId, tags, MemoryOnly, CancellationToken.None);
+            await redis.GetSubscriber().PublishAsync(AckChannel, nonce);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
-            logger.LogDebug("Could not acknowledge an invalidation barrier: {Message}", ex.Message);
+            logger.LogDebug("Could not acknowledge an invalidation: {Message}", ex.Message);
         }
     }
 
-    private void OnAck(string channel, RedisValue nonce)
+    private void OnAck(ChannelMessage message)
     {
-        if (_barriers.TryGetValue(nonce.ToString(), out var barrier))
+        if (_barriers.TryGetValue(message.Message.ToString(), out var barrier))
         {
             barrier.Acknowledge();
         }
+    }
+
+    private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
+        _ = cache.ClearAsync(allowFailSafe: false, MemoryOnly).AsTask();
+
+    /// <summary>"nonce|itemId|tag,tag": tags are built from ids and fixed words, without '|' or ','.</summary>
+    private static string Format(string nonce, int? itemId, List<string> tags) =>
+        string.Create(CultureInfo.InvariantCulture, $"{nonce}|{itemId}|{string.Join(',', tags)}");
+
+    private static (string Nonce, int? ItemId, List<string> Tags) Parse(string message)
+    {
+        var parts = message.Split('|');
+        int? itemId = int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
+        return (parts[0], itemId, [.. parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries)]);
     }
 
     /// <summary>Counts acknowledgements, which may arrive before PUBLISH's reply tells how many to expect.</summary>

@@ -1,45 +1,50 @@
 using Microsoft.Extensions.Options;
+using ZiggyCreatures.Caching.Fusion;
 
 namespace Platform.Catalog.Infrastructure;
 
-/// <summary>Cached product reads. Reports where each answer came from for <c>X-Cache</c>.</summary>
+/// <summary>Cached product reads (FusionCache: memory, then Redis, then PostgreSQL). Reports where each answer came from for <c>X-Cache</c>.</summary>
 public sealed class CatalogReader
 {
-    private readonly ITwoLevelCache _cache;
+    private readonly IFusionCache _cache;
     private readonly CatalogRepository _repository;
     private readonly CatalogCacheMode _mode;
-    private readonly CacheEntryOptions _itemOptions;
-    private readonly CacheEntryOptions _pageOptions;
+    private readonly FusionCacheEntryOptions _itemOptions;
+    private readonly FusionCacheEntryOptions _pageOptions;
+    private readonly TimeSpan _itemFreshness;
+    private readonly TimeSpan _pageFreshness;
 
-    public CatalogReader(ITwoLevelCache cache, CatalogRepository repository, IOptions<CatalogCacheOptions> options)
+    public CatalogReader(IFusionCache cache, CatalogRepository repository, IOptions<CatalogCacheOptions> options)
     {
         _cache = cache;
         _repository = repository;
         var settings = options.Value;
         _mode = settings.Mode;
         _itemOptions = settings.ItemEntry();
-        _pageOptions = new CacheEntryOptions { Duration = settings.PageDuration, LocalDuration = settings.LocalDurationOverride, Size = 10 };
+        _pageOptions = settings.PageEntry();
+        // what a value's own freshness stamp allows for: its lifetime plus the jitter its memory copy may get
+        _itemFreshness = settings.ItemDuration + settings.JitterMaxDuration;
+        _pageFreshness = settings.PageDuration + settings.JitterMaxDuration;
     }
 
     public CatalogCacheMode Mode => _mode;
 
-    public async ValueTask<(CatalogItem? Item, CacheOutcome Outcome)> GetItemAsync(int id, CancellationToken cancellationToken)
+    public ValueTask<(CatalogItem? Item, CacheOutcome Outcome)> GetItemAsync(int id, CancellationToken cancellationToken)
     {
         if (_mode == CatalogCacheMode.None)
         {
-            return (await _repository.GetAsync(id, cancellationToken), CacheOutcome.Miss);
+            return FromDatabaseAsync(_repository.GetAsync(id, cancellationToken));
         }
 
-        var load = new ItemLoad(_repository, id);
-        var pending = _cache.GetOrCreateAsync(CatalogCacheKeys.Item(id), load, static (l, ct) => l.RunAsync(ct), _itemOptions, null, cancellationToken);
-        if (pending.IsCompletedSuccessfully)
-        {
-            // the L1 hit path completes synchronously; any other path awaits Redis or the database
-            return (pending.Result, load.Ran ? CacheOutcome.Miss : CacheOutcome.HitL1);
-        }
+        var pending = _cache.GetOrSetAsync<Cached<CatalogItem>>(
+            CatalogCacheKeys.Item(id),
+            async (_, ct) => Cached<CatalogItem>.Produce(await _repository.GetAsync(id, ct), _itemFreshness),
+            _itemOptions,
+            cancellationToken);
+        // a memory hit completes synchronously: no state machine on the hot path
+        return pending.IsCompletedSuccessfully ? ValueTask.FromResult(Read(pending.Result)) : AwaitAsync(pending);
 
-        var item = await pending;
-        return (item, load.Ran ? CacheOutcome.Miss : CacheOutcome.HitL2);
+        static async ValueTask<(CatalogItem?, CacheOutcome)> AwaitAsync(ValueTask<Cached<CatalogItem>> pending) => Read(await pending);
     }
 
     public async ValueTask<(CatalogPage Page, CacheOutcome Outcome)> GetPageAsync(ListingFilter filter, int filterId, int afterId, int limit, CancellationToken cancellationToken)
@@ -49,42 +54,21 @@ public sealed class CatalogReader
             return (await _repository.ListAsync(filter, filterId, afterId, limit, cancellationToken), CacheOutcome.Miss);
         }
 
-        var load = new PageLoad(_repository, filter, filterId, afterId, limit);
-        var pending = _cache.GetOrCreateAsync(
-            CatalogCacheKeys.Page(filter, filterId, afterId, limit), load, static (l, ct) => l.RunAsync(ct), _pageOptions, [CatalogCacheKeys.ListingTag(filter, filterId)], cancellationToken);
-        if (pending.IsCompletedSuccessfully)
-        {
-            return (pending.Result, load.Ran ? CacheOutcome.Miss : CacheOutcome.HitL1);
-        }
-
-        var page = await pending;
-        return (page, load.Ran ? CacheOutcome.Miss : CacheOutcome.HitL2);
+        var cached = await _cache.GetOrSetAsync<Cached<CatalogPage>>(
+            CatalogCacheKeys.Page(filter, filterId, afterId, limit),
+            async (_, ct) => Cached<CatalogPage>.Produce(await _repository.ListAsync(filter, filterId, afterId, limit, ct), _pageFreshness),
+            _pageOptions,
+            [CatalogCacheKeys.ListingTag(filter, filterId)],
+            cancellationToken);
+        return (cached.Value!, cached.Claim());
     }
 
-    /// <summary>State of one read: records whether the factory ran (a miss) so the caller can tell.</summary>
-    private sealed class ItemLoad(CatalogRepository repository, int id)
-    {
-        private volatile bool _ran;
+    /// <summary>Caches what the warm-up read in bulk, unless another replica already did (its value is reused, not replaced).</summary>
+    public ValueTask WarmAsync(CatalogItem? item, int id, CancellationToken cancellationToken) =>
+        _mode == CatalogCacheMode.None ? ValueTask.CompletedTask : new ValueTask(_cache.GetOrSetAsync<Cached<CatalogItem>>(
+            CatalogCacheKeys.Item(id), (_, _) => Task.FromResult(Cached<CatalogItem>.Preload(item, _itemFreshness)), _itemOptions, cancellationToken).AsTask());
 
-        public bool Ran => _ran;
+    private static (CatalogItem?, CacheOutcome) Read(Cached<CatalogItem> cached) => (cached.Value, cached.Claim());
 
-        public async ValueTask<CatalogItem?> RunAsync(CancellationToken cancellationToken)
-        {
-            _ran = true;
-            return await repository.GetAsync(id, cancellationToken);
-        }
-    }
-
-    private sealed class PageLoad(CatalogRepository repository, ListingFilter filter, int filterId, int afterId, int limit)
-    {
-        private volatile bool _ran;
-
-        public bool Ran => _ran;
-
-        public async ValueTask<CatalogPage> RunAsync(CancellationToken cancellationToken)
-        {
-            _ran = true;
-            return await repository.ListAsync(filter, filterId, afterId, limit, cancellationToken);
-        }
-    }
+    private static async ValueTask<(CatalogItem?, CacheOutcome)> FromDatabaseAsync(Task<CatalogItem?> query) => (await query, CacheOutcome.Miss);
 }

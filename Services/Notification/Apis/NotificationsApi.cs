@@ -1,7 +1,7 @@
 using System.Text;
 using System.Threading.Channels;
 using Platform.Notification.Infrastructure;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.Notification.Apis;
 
@@ -25,7 +25,7 @@ public static class NotificationsApi
     /// stream subscribes to the buyer's Redis channel. A bounded queue per stream drops the oldest events for a client
     /// too slow to read; the client can re-read the feed (GET /api/notifications) after reconnecting.
     /// </summary>
-    internal static async Task StreamAsync(string? buyer, HttpContext http, RedisConnection redis, CancellationToken cancellationToken)
+    internal static async Task StreamAsync(string? buyer, HttpContext http, IConnectionMultiplexer redis, CancellationToken cancellationToken)
     {
         if (!IsValidBuyer(buyer))
         {
@@ -34,7 +34,9 @@ public static class NotificationsApi
         }
 
         var events = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
-        await using var subscription = await redis.SubscribeAsync(NotificationFeed.Channel(buyer!), (_, message) => events.Writer.TryWrite((string)message!), cancellationToken);
+        var subscription = await redis.GetSubscriber().SubscribeAsync(NotificationFeed.Channel(buyer!)).WaitAsync(cancellationToken);
+        subscription.OnMessage(message => events.Writer.TryWrite((string)message.Message!));
+        await using var unsubscribe = new Unsubscribe(subscription);
 
         http.Response.Headers.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
@@ -80,4 +82,20 @@ public static class NotificationsApi
 
     private static IResult InvalidBuyer() =>
         Results.ValidationProblem(new Dictionary<string, string[]> { ["buyer"] = ["buyer is required (1-64 characters)."] });
+
+    /// <summary>Leaves the buyer's channel when the stream ends, however it ends.</summary>
+    private sealed class Unsubscribe(ChannelMessageQueue subscription) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await subscription.UnsubscribeAsync().ConfigureAwait(false);
+            }
+            catch (RedisException)
+            {
+                // Redis is down: the subscription went with the connection.
+            }
+        }
+    }
 }

@@ -8,7 +8,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("cache");
-        builder.AddNpgsqlDataSource("notificationdb");
+        builder.AddServiceDatabase("notificationdb");
         builder.AddRabbitMQMessaging("messaging", bus =>
         {
             bus.AddConsumer<OrderSubmittedNotifier>();

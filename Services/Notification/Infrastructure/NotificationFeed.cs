@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Npgsql;
-using Platform.Redis;
+using StackExchange.Redis;
 
 namespace Platform.Notification.Infrastructure;
 
@@ -8,13 +8,13 @@ namespace Platform.Notification.Infrastructure;
 /// Stores a notification (PostgreSQL, the record), keeps each buyer's latest <see cref="FeedLength"/> in a capped Redis
 /// sorted set (the fast read), and publishes it on the buyer's channel, which every replica's SSE streams listen to.
 /// </summary>
-public sealed class NotificationFeed(NpgsqlDataSource dataSource, RedisConnection redis)
+public sealed class NotificationFeed(NpgsqlDataSource dataSource, IConnectionMultiplexer redis)
 {
     public const int FeedLength = 50;
 
     public static string FeedKey(string buyerId) => $"notifications:feed:{buyerId}";
 
-    public static string Channel(string buyerId) => $"notifications:live:{buyerId}";
+    public static RedisChannel Channel(string buyerId) => RedisChannel.Literal($"notifications:live:{buyerId}");
 
     /// <summary>Inside the consumer's inbox transaction. Redis work happens before the commit: if Redis is down the
     /// transaction rolls back and the message is retried, so the feed never misses a stored notification. A retry
@@ -35,12 +35,13 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, RedisConnectio
         }
 
         var json = JsonSerializer.Serialize(notification, NotificationJson.Options);
-        var batch = redis.CreateBatch();
-        var add = batch.ZAddAsync(FeedKey(notification.BuyerId), json, notification.CreatedAt.ToUnixTimeMilliseconds(), cancellationToken: cancellationToken);
-        var trim = batch.ZRemRangeByRankAsync(FeedKey(notification.BuyerId), 0, -(FeedLength + 1), cancellationToken);
-        var publish = batch.PublishAsync(Channel(notification.BuyerId), json, cancellationToken);
-        await batch.ExecuteAsync(cancellationToken);
-        await Task.WhenAll(add, trim, publish);
+        // One round trip: the three commands leave together.
+        var batch = redis.GetDatabase().CreateBatch();
+        var add = batch.SortedSetAddAsync(FeedKey(notification.BuyerId), json, notification.CreatedAt.ToUnixTimeMilliseconds());
+        var trim = batch.SortedSetRemoveRangeByRankAsync(FeedKey(notification.BuyerId), 0, -(FeedLength + 1));
+        var publish = batch.PublishAsync(Channel(notification.BuyerId), json);
+        batch.Execute();
+        await Task.WhenAll(add, trim, publish).WaitAsync(cancellationToken);
     }
 
     /// <summary>Newest first, from Redis; from PostgreSQL when Redis is unavailable.</summary>
@@ -48,7 +49,7 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, RedisConnectio
     {
         try
         {
-            var members = await redis.ZRevRangeAsync(FeedKey(buyerId), 0, FeedLength - 1, cancellationToken);
+            var members = await redis.GetDatabase().SortedSetRangeByRankAsync(FeedKey(buyerId), 0, FeedLength - 1, Order.Descending).WaitAsync(cancellationToken);
             if (members.Length > 0)
             {
                 return [.. members.Select(m => JsonSerializer.Deserialize<Model.Notification>((string)m!, NotificationJson.Options)!)];

@@ -8,7 +8,7 @@ internal static class Extensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.AddRedisClient("cache");
-        builder.AddNpgsqlDataSource("orderdb");
+        builder.AddServiceDatabase("orderdb");
         builder.AddRabbitMQMessaging("messaging", bus =>
         {
             bus.AddConsumer<StockReservedConsumer>();

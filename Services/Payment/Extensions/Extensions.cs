@@ -16,7 +16,7 @@ public static class Extensions
     {
         builder.AddRedisClient("cache");
         builder.AddDistributedLocks();
-        builder.AddNpgsqlDataSource("paymentdb");
+        builder.AddServiceDatabase("paymentdb");
         builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
 

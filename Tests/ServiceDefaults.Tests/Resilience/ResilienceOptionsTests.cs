@@ -1,9 +1,9 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Resilience;
 using Platform.ServiceDefaults.Tests.Support;
-using Polly;
 
 namespace Platform.ServiceDefaults.Tests.Resilience;
 
@@ -12,117 +12,112 @@ public sealed class ResilienceOptionsTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
-    public void Defaults_match_the_standard_resilience_handler()
+    public async Task The_default_section_applies_to_every_client()
     {
-        var options = new HttpResilienceOptions();
+        var handler = new ScriptedHandler().Otherwise(HttpStatusCode.ServiceUnavailable);
+        using var host = await ClientContainer.StartAsync(handler, new Dictionary<string, string?>
+        {
+            ["HttpClient:Resilience:Retry:MaxRetryAttempts"] = "1",
+        });
 
-        Assert.True(options.Enabled);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.TotalRequestTimeout);
-        Assert.Equal(TimeSpan.FromSeconds(10), options.AttemptTimeout);
-        Assert.Equal(3, options.Retry.MaxRetryAttempts);
-        Assert.Equal(TimeSpan.FromSeconds(2), options.Retry.BaseDelay);
-        Assert.Equal(DelayBackoffType.Exponential, options.Retry.BackoffType);
-        Assert.True(options.Retry.UseJitter);
-        Assert.False(options.Retry.RetryNonIdempotentRequests);
-        Assert.Equal(0.1, options.CircuitBreaker.FailureRatio);
-        Assert.Equal(TimeSpan.FromSeconds(30), options.CircuitBreaker.SamplingDuration);
-        Assert.Equal(100, options.CircuitBreaker.MinimumThroughput);
-        Assert.Equal(TimeSpan.FromSeconds(5), options.CircuitBreaker.BreakDuration);
+        using (await host.Client("catalog").GetAsync("http://127.0.0.1:1/a", Ct))
+        {
+            Assert.Equal(2, handler.Attempts);
+        }
+
+        using (await host.Client("inventory").GetAsync("http://127.0.0.1:1/b", Ct))
+        {
+            Assert.Equal(2 + 2, handler.Attempts);
+        }
     }
 
     [Fact]
-    public async Task A_client_section_overrides_the_shared_section_for_that_client_only()
+    public async Task A_client_with_its_own_handler_overlays_its_section_on_the_default_one()
     {
         var handler = new ScriptedHandler().Otherwise(HttpStatusCode.ServiceUnavailable);
-        await using var services = ClientContainer.Build(handler, new Dictionary<string, string?>
-        {
-            ["HttpClient:Resilience:Retry:MaxRetryAttempts"] = "1",
-            ["HttpClient:catalog:Resilience:Retry:MaxRetryAttempts"] = "2",
-        });
+        using var host = await ClientContainer.StartAsync(
+            handler,
+            new Dictionary<string, string?>
+            {
+                ["HttpClient:Resilience:Retry:MaxRetryAttempts"] = "1",
+                ["HttpClient:catalog:Resilience:Retry:MaxRetryAttempts"] = "2",
+                ["HttpClient:catalog:Resilience:CircuitBreaker:BreakDuration"] = "00:00:42",
+            },
+            configure: builder => builder.Services.AddHttpClient("catalog").AddOwnResilienceHandler(builder.Configuration));
 
-        using (await services.Client("catalog").GetAsync("http://127.0.0.1:1/a", Ct))
+        using (await host.Client("catalog").GetAsync("http://127.0.0.1:1/a", Ct))
         {
             Assert.Equal(3, handler.Attempts);
         }
 
-        using (await services.Client("payment").GetAsync("http://127.0.0.1:1/b", Ct))
+        using (await host.Client("payment").GetAsync("http://127.0.0.1:1/b", Ct))
         {
             Assert.Equal(3 + 2, handler.Attempts);
         }
 
-        var options = services.GetRequiredService<IOptionsMonitor<HttpResilienceOptions>>();
-        Assert.Equal(TimeSpan.FromMilliseconds(1), options.Get("catalog").Retry.BaseDelay);
+        // What the client's section does not set comes from the default section, then the library's defaults.
+        var options = host.Services.GetRequiredService<IOptionsMonitor<HttpStandardResilienceOptions>>().Get("catalog-standard");
+        Assert.Equal(TimeSpan.FromMilliseconds(1), options.Retry.Delay);
+        Assert.False(options.Retry.UseJitter);
+        Assert.Equal(TimeSpan.FromSeconds(42), options.CircuitBreaker.BreakDuration);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.TotalRequestTimeout.Timeout);
     }
 
     [Fact]
-    public async Task Code_can_adjust_one_client_after_configuration()
+    public async Task A_client_with_its_own_handler_keeps_the_platform_retry_rule()
     {
         var handler = new ScriptedHandler().Otherwise(HttpStatusCode.ServiceUnavailable);
-        await using var services = ClientContainer.Build(handler, configure: s =>
-            s.AddHttpClient("catalog").ConfigureResilience(o => o.Retry.MaxRetryAttempts = 0));
+        using var host = await ClientContainer.StartAsync(handler, configure: builder =>
+            builder.Services.AddHttpClient("payment").AddOwnResilienceHandler(builder.Configuration));
+        var client = host.Client("payment");
 
-        using var response = await services.Client("catalog").GetAsync("http://127.0.0.1:1/a", Ct);
-
-        Assert.Equal(1, handler.Attempts);
-    }
-
-    [Fact]
-    public async Task Disabled_resilience_passes_requests_straight_through()
-    {
-        var handler = new ScriptedHandler().Otherwise(HttpStatusCode.ServiceUnavailable);
-        await using var services = ClientContainer.Build(handler, new Dictionary<string, string?>
+        using (await client.PostAsync("http://127.0.0.1:1/charges", new StringContent("{}"), Ct))
         {
-            ["HttpClient:catalog:Resilience:Enabled"] = "false",
-        });
+            Assert.Equal(1, handler.Attempts);
+        }
 
-        using var response = await services.Client("catalog").GetAsync("http://127.0.0.1:1/a", Ct);
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Equal(1, handler.Attempts);
-    }
-
-    [Fact]
-    public async Task An_attempt_timeout_longer_than_the_total_is_rejected_with_a_clear_message()
-    {
-        var handler = new ScriptedHandler();
-        await using var services = ClientContainer.Build(handler, new Dictionary<string, string?>
+        using var keyed = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1:1/charges") { Content = new StringContent("{}") };
+        keyed.Headers.Add(HttpRequestRetryExtensions.IdempotencyKeyHeader, "charge-7");
+        using (await client.SendAsync(keyed, Ct))
         {
-            ["HttpClient:Resilience:AttemptTimeout"] = "00:01:00",
-        });
-
-        var error = await Assert.ThrowsAsync<OptionsValidationException>(
-            () => services.Client("catalog").GetAsync("http://127.0.0.1:1/a", Ct));
-
-        Assert.Contains("AttemptTimeout", error.Message);
-        Assert.Contains("'catalog'", error.Message);
-        Assert.Equal(0, handler.Attempts);
+            Assert.Equal(1 + 4, handler.Attempts);
+        }
     }
 
     [Theory]
-    [InlineData("OtlpTraceExporter")]
-    [InlineData("OtlpLogExporter")]
-    public async Task Telemetry_exporter_clients_get_no_retries(string clientName)
+    [InlineData("HttpClient:Resilience")]
+    [InlineData("HttpClient:payment:Resilience")]
+    public async Task An_attempt_timeout_longer_than_the_total_stops_the_service_from_starting(string section)
     {
-        var handler = new ScriptedHandler().Otherwise(HttpStatusCode.ServiceUnavailable);
-        await using var services = ClientContainer.Build(handler);
+        var handler = new ScriptedHandler();
+        using var host = ClientContainer.Create(
+            handler,
+            new Dictionary<string, string?> { [$"{section}:AttemptTimeout:Timeout"] = "00:01:00" },
+            configure: builder => builder.Services.AddHttpClient("payment").AddOwnResilienceHandler(builder.Configuration));
 
-        using var response = await services.Client(clientName).GetAsync("http://127.0.0.1:1/v1/traces", Ct);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => host.StartAsync(Ct));
 
-        Assert.Equal(1, handler.Attempts);
+        // One OptionsValidationException, or several in an AggregateException (one per validator).
+        var failures = error is AggregateException all ? all.InnerExceptions : [error];
+        Assert.All(failures, failure =>
+        {
+            Assert.IsType<OptionsValidationException>(failure);
+            Assert.Contains("Total request timeout resilience strategy must have a greater timeout", failure.Message);
+        });
+        Assert.Equal(0, handler.Attempts);
     }
 
     [Fact]
-    public void Retry_after_as_a_date_is_measured_against_the_clock()
+    public async Task A_key_the_standard_options_do_not_have_stops_the_service_from_starting()
     {
-        var clock = new ManualTimeProvider();
-        using var response = new HttpResponseMessage(HttpStatusCode.ServiceUnavailable);
-        response.Headers.RetryAfter = new System.Net.Http.Headers.RetryConditionHeaderValue(clock.GetUtcNow().AddSeconds(90));
+        // The hand-written handler's shape ("Retry:BaseDelay", "AttemptTimeout": "00:00:05") must not be silently ignored.
+        using var host = ClientContainer.Create(new ScriptedHandler(), new Dictionary<string, string?>
+        {
+            ["HttpClient:Resilience:Retry:BaseDelay"] = "00:00:00.5",
+        });
 
-        var wait = RetryAfter.GetDelay(response, clock);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => host.StartAsync(Ct));
 
-        Assert.NotNull(wait);
-        Assert.InRange(wait.Value, TimeSpan.FromSeconds(88), TimeSpan.FromSeconds(90));
-        clock.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(TimeSpan.Zero, RetryAfter.GetDelay(response, clock));
+        Assert.Contains("BaseDelay", error.Message);
     }
 }

@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.ServiceDefaults.Tests.Support;
 
 /// <summary>A real Kestrel app on 127.0.0.1 with an ephemeral port, in the Production environment.</summary>
 internal sealed class LoopbackApp : IAsyncDisposable
 {
+    private int _disposed;
+
     private LoopbackApp(WebApplication app)
     {
         App = app;
@@ -37,7 +38,9 @@ internal sealed class LoopbackApp : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         // Whatever the machine's environment says, a test exports only where it asks to.
-        builder.Configuration.AddInMemoryCollection([new(OtlpSettings.EndpointKey, "")]);
+        builder.Configuration.AddInMemoryCollection([new(OtelKeys.Endpoint, "")]);
+        // Retries without waiting. (It also gives "HttpClient:Resilience" a key: AddServiceDefaults throws without one.)
+        builder.Configuration.AddInMemoryCollection(ClientContainer.FastRetries);
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
@@ -60,8 +63,14 @@ internal sealed class LoopbackApp : IAsyncDisposable
         return new LoopbackApp(app);
     }
 
+    /// <summary>Stops (Kestrel drains) and disposes the app; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
     }

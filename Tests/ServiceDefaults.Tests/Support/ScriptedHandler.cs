@@ -11,7 +11,12 @@ internal sealed class ScriptedHandler : HttpMessageHandler
     private Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> _otherwise =
         (_, _) => Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK));
 
+    private readonly TaskCompletionSource _firstRequest = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public IReadOnlyList<RecordedRequest> Requests => [.. _requests];
+
+    /// <summary>Completes when the first attempt reaches this handler.</summary>
+    public Task FirstRequest => _firstRequest.Task;
 
     public int Attempts => _requests.Count;
 
@@ -56,9 +61,18 @@ internal sealed class ScriptedHandler : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        // Reading the body here is what a real handler does: a one-shot stream would fail on a second attempt.
-        var body = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
+        // Copied out the way SocketsHttpHandler sends it (ReadAsStringAsync would buffer the content and so hide
+        // that a one-shot stream cannot be sent a second time).
+        string? body = null;
+        if (request.Content is not null)
+        {
+            using var copy = new MemoryStream();
+            await request.Content.CopyToAsync(copy, cancellationToken);
+            body = System.Text.Encoding.UTF8.GetString(copy.ToArray());
+        }
+
         _requests.Enqueue(new RecordedRequest(request.Method, request.RequestUri!, body));
+        _firstRequest.TrySetResult();
         var step = _script.TryDequeue(out var next) ? next : _otherwise;
         var response = await step(request, cancellationToken);
         response.RequestMessage = request;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Platform.ServiceDefaults.Resilience;
-using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.ServiceDefaults.Tests.Support;
 
@@ -15,7 +14,7 @@ internal sealed class StateChangeRecorder : IDisposable
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == PlatformTelemetry.MeterName
+            if (instrument.Meter.Name == CircuitBreakerTelemetry.MeterName
                 && ReferenceEquals(instrument.Meter.Scope, scope)
                 && instrument.Name == CircuitBreakerTelemetry.StateChangesInstrumentName)
             {

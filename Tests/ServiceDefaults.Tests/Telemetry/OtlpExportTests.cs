@@ -2,7 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry.Logs;
-using Platform.ServiceDefaults.Telemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Tests.Support;
 
 namespace Platform.ServiceDefaults.Tests.Telemetry;
@@ -24,16 +25,18 @@ public sealed class OtlpExportTests
             }),
             new Dictionary<string, string?>
             {
-                [OtlpSettings.EndpointKey] = receiver.Endpoint.ToString().TrimEnd('/'),
-                [OtlpSettings.ProtocolKey] = "http/protobuf",
-                [OtlpSettings.ServiceNameKey] = $"order-{run}",
-                [OtlpSettings.ResourceAttributesKey] = $"deployment.environment=test-{run}",
+                [OtelKeys.Endpoint] = receiver.Endpoint.ToString().TrimEnd('/'),
+                [OtelKeys.Protocol] = "http/protobuf",
+                [OtelKeys.ServiceName] = $"order-{run}",
+                [OtelKeys.ResourceAttributes] = $"deployment.environment=test-{run}",
             });
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
 
         (await client.GetAsync("/ping", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         // Make sure the request's span has ended (it ends just after the response) before flushing.
         await app.App.StopAsync(TestContext.Current.CancellationToken);
+        Assert.True(app.Services.GetRequiredService<TracerProvider>().ForceFlush(10_000));
+        Assert.True(app.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000));
         Assert.True(app.Services.GetRequiredService<LoggerProvider>().ForceFlush(10_000));
 
         var traces = receiver.Text("traces");

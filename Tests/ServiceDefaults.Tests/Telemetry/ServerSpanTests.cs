@@ -1,9 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using OpenTelemetry;
-using OpenTelemetry.Trace;
-using Platform.ServiceDefaults.Telemetry;
 using Platform.ServiceDefaults.Tests.Support;
 
 namespace Platform.ServiceDefaults.Tests.Telemetry;
@@ -13,36 +10,28 @@ public sealed class ServerSpanTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Runs the requests, then stops the app: once stopped, every request's span has been exported.</summary>
-    private static Task<List<Activity>> ServerSpansOf(Action<WebApplication> routes, params string[] paths) =>
-        ServerSpansOf(routes, settings: null, paths);
-
-    private static async Task<List<Activity>> ServerSpansOf(
-        Action<WebApplication> routes, IReadOnlyDictionary<string, string?>? settings, params string[] paths)
+    /// <summary>Runs the requests against an app with telemetry on; returns that app's server spans.</summary>
+    private static async Task<List<Activity>> ServerSpansOf(Action<WebApplication> routes, params string[] paths)
     {
-        var exporter = new RecordingExporter();
-        var app = await LoopbackApp.StartAsync("catalog", routes, settings, configure: builder =>
-            builder.Services.ConfigurePlatformTracing(tracing => tracing.AddProcessor(new SimpleActivityExportProcessor(exporter))));
+        var exported = new List<Activity>();
+        await using var app = await TelemetryApp.StartAsync("catalog", routes, exported);
         var port = app.BaseAddress.Port;
-        await using (app)
+        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
         {
-            using var client = new HttpClient { BaseAddress = app.BaseAddress };
             foreach (var path in paths)
             {
-                using var _ = await client.GetAsync(path, Ct);
+                using var response = await client.GetAsync(path, Ct);
             }
         }
 
-        // Other tests' apps run in this process too; keep the spans of this app's port.
-        return exporter.Spans
-            .Where(s => s.Kind == ActivityKind.Server && s.GetTagItem("server.port") is int p && p == port)
-            .ToList();
+        var spans = await app.StopAndCollectAsync(exported);
+        return spans.Where(s => s.Kind == ActivityKind.Server && s.GetTagItem("server.port") is int p && p == port).ToList();
     }
 
     [Fact]
     public async Task Health_probes_produce_no_span()
     {
-        var spans = await ServerSpansOf(app => app.MapGet("/ping", () => "pong"), "/health", "/alive", "/alive/", "/ping");
+        var spans = await ServerSpansOf(app => app.MapGet("/ping", () => "pong"), "/health", "/alive", "/alive/", "/HEALTH", "/ping");
 
         Assert.Equal(["/ping"], spans.Select(s => s.GetTagItem("url.path")));
     }
@@ -54,6 +43,7 @@ public sealed class ServerSpanTests
 
         var span = Assert.Single(spans);
         Assert.Equal("GET /items/{id}", span.DisplayName);
+        Assert.Equal("Microsoft.AspNetCore", span.Source.Name);
         Assert.Equal("GET", span.GetTagItem("http.request.method"));
         Assert.Equal("/items/7", span.GetTagItem("url.path"));
         Assert.Equal("/items/{id}", span.GetTagItem("http.route"));
@@ -74,7 +64,8 @@ public sealed class ServerSpanTests
         var span = Assert.Single(spans);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal(500, span.GetTagItem("http.response.status_code"));
-        Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
+        // The exception handler (problem details) answers before the instrumentation sees the exception.
+        Assert.Equal("500", span.GetTagItem("error.type"));
         Assert.Equal("GET /orders/{id}", span.DisplayName);
     }
 
@@ -86,18 +77,5 @@ public sealed class ServerSpanTests
         var span = Assert.Single(spans);
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal("503", span.GetTagItem("error.type"));
-    }
-
-    [Fact]
-    public async Task The_sampler_follows_OTEL_TRACES_SAMPLER_from_configuration()
-    {
-        var sampled = await ServerSpansOf(app => app.MapGet("/ping", () => "pong"), "/ping");
-        var notSampled = await ServerSpansOf(
-            app => app.MapGet("/ping", () => "pong"),
-            new Dictionary<string, string?> { ["OTEL_TRACES_SAMPLER"] = "always_off" },
-            "/ping");
-
-        Assert.Single(sampled);
-        Assert.Empty(notSampled);
     }
 }

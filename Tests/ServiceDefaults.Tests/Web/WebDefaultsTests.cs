@@ -1,11 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Tests.Support;
@@ -61,24 +62,58 @@ public sealed class WebDefaultsTests
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var app = await LoopbackApp.StartAsync("order", app => app.MapGet("/slow", async () =>
+        await using var app = await LoopbackApp.StartAsync("order", app =>
         {
-            entered.SetResult();
-            await release.Task;
-            return "done";
-        }));
+            app.MapGet("/slow", async () =>
+            {
+                entered.SetResult();
+                await release.Task;
+                return "done";
+            });
+            app.MapGet("/ping", () => "pong");
+        });
         Assert.Equal(TimeSpan.FromSeconds(30), app.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
+        // An idle keep-alive connection: Kestrel closes it as soon as it starts draining, which the test can await.
+        using var idle = new TcpClient();
+        await idle.ConnectAsync(IPAddress.Loopback, app.BaseAddress.Port, Ct);
+        var idleStream = idle.GetStream();
+        await idleStream.WriteAsync("GET /ping HTTP/1.1\r\nHost: localhost\r\n\r\n"u8.ToArray(), Ct);
+        // The answer is chunked: its last chunk ends it.
+        var answer = await ReadUntilAsync(idleStream, received => received.EndsWith("\r\n0\r\n\r\n", StringComparison.Ordinal));
+        Assert.StartsWith("HTTP/1.1 200", answer);
+        Assert.Contains("pong", answer);
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
 
         var inFlight = client.GetStringAsync("/slow", Ct);
         await entered.Task.WaitAsync(Ct);
         var stopping = app.App.StopAsync(Ct);
-        await Task.Delay(50, Ct);
+        Assert.Equal("", await ReadUntilAsync(idleStream, _ => false));
+
+        // Draining: the request in flight is still being served and the host waits for it.
+        Assert.False(inFlight.IsCompleted);
         Assert.False(stopping.IsCompleted);
         release.SetResult();
-
         Assert.Equal("done", await inFlight);
         await stopping;
+    }
+
+    /// <summary>Reads until the text received so far satisfies <paramref name="done"/> or the peer closes the connection.</summary>
+    private static async Task<string> ReadUntilAsync(NetworkStream stream, Func<string, bool> done)
+    {
+        var received = new StringBuilder();
+        var buffer = new byte[1024];
+        while (!done(received.ToString()))
+        {
+            var read = await stream.ReadAsync(buffer, Ct);
+            if (read == 0)
+            {
+                break;
+            }
+
+            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+        }
+
+        return received.ToString();
     }
 
     [Fact]
@@ -112,18 +147,5 @@ public sealed class WebDefaultsTests
         Assert.Equal("""{"id":"p-1","state":"captured"}""", json);
         Assert.Equal(json, JsonSerializer.Serialize(new Payment("p-1", PaymentState.Captured, null), PlatformJson.Options));
         Assert.Equal(PaymentState.Pending, JsonSerializer.Deserialize<Payment>("""{"ID":"p","state":"pending"}""", PlatformJson.Options)!.State);
-    }
-
-    [Fact]
-    public void Adding_the_defaults_twice_registers_them_once()
-    {
-        var builder = WebApplication.CreateBuilder();
-
-        builder.AddServiceDefaults();
-        builder.AddServiceDefaults();
-
-        using var services = builder.Services.BuildServiceProvider();
-        var checks = services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations;
-        Assert.Single(checks, c => c.Name == "self");
     }
 }
