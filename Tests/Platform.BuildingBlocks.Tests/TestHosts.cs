@@ -15,6 +15,7 @@ public static class TestHosts
         builder.AddRedisClient("redis", configureOptions: o =>
         {
             o.AbortOnConnectFail = false;
+            o.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
             o.AsyncTimeout = 2000;
             o.ReconnectRetryPolicy = new StackExchange.Redis.LinearRetry(300);
         });

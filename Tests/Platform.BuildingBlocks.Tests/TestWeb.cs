@@ -26,7 +26,7 @@ public sealed class TestWeb : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Configuration["ConnectionStrings:redis"] = redis.ConnectionString;
-        builder.AddRedisClient("redis", configureOptions: o => { o.AbortOnConnectFail = false; o.ReconnectRetryPolicy = new StackExchange.Redis.LinearRetry(300); });
+        builder.AddRedisClient("redis", configureOptions: o => { o.AbortOnConnectFail = false; o.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast; o.ReconnectRetryPolicy = new StackExchange.Redis.LinearRetry(300); });
         configure(builder);
         var app = builder.Build();
         map(app);

@@ -9,7 +9,9 @@ public static class Extensions
     /// <summary>Everything the catalog registers: its clients, cache, data access, inventory and background work.</summary>
     public static IHostApplicationBuilder AddCatalogServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("cache");
+        // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
+        // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
+        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
         builder.AddServiceDatabase("catalogdb");
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))
         {

@@ -7,7 +7,9 @@ internal static class Extensions
 {
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.AddRedisClient("cache");
+        // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
+        // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
+        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
         builder.AddServiceDatabase("orderdb");
         builder.AddRabbitMQMessaging("messaging", bus =>
         {
