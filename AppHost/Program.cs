@@ -5,7 +5,8 @@ var builder = DistributedApplication.CreateBuilder(args);
 // Servers: Aspire's own resources. Where no container runtime runs, they run as local processes (docs/hosting.md).
 var cache = builder.AddRedis("cache").WithLocalProcessFallback();
 
-var postgres = builder.AddPostgres("postgres").WithLocalProcessFallback();
+// The services' pools add up under this with headroom (docs/messaging.md, "Connections"); the image's default is 100.
+var postgres = builder.AddPostgres("postgres").WithArgs("-c", "max_connections=300").WithLocalProcessFallback();
 var catalogDb = postgres.AddDatabase("catalogdb");
 var orderDb = postgres.AddDatabase("orderdb");
 var paymentDb = postgres.AddDatabase("paymentdb");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Messaging;
 using Platform.Messaging.Outbox;
+using Platform.Npgsql.Schema;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -46,15 +47,16 @@ public static class MessagingHostingExtensions
         builder.Services.AddSingleton<OutboxSignal>();
         builder.Services.AddSingleton<IOutbox, NpgsqlOutbox>();
         builder.Services.AddHostedService<OutboxDispatcher>();
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessagingSchemaInitializer>());
-        return builder;
+        return builder.AddMessagingSchema();
     }
 
     /// <summary>Idempotent consumers: <see cref="Inbox.InboxConsumer{TMessage}"/> records each message id in the
     /// service's database in the same transaction as its effect.</summary>
-    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder)
-    {
-        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MessagingSchemaInitializer>());
-        return builder;
-    }
+    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder) => builder.AddMessagingSchema();
+
+    /// <summary>The outbox and inbox tables, once, among the service database's schema steps (AddServiceDatabase applies them).</summary>
+    private static IHostApplicationBuilder AddMessagingSchema(this IHostApplicationBuilder builder) =>
+        builder.Services.Any(d => d.ImplementationInstance is SchemaMigrationSet { Owner: MessagingSchema.Owner })
+            ? builder
+            : builder.AddSchemaMigrations(MessagingSchema.Owner, MessagingSchema.Migrations);
 }

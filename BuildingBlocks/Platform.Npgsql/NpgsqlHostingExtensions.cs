@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Platform.Npgsql.Schema;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -16,12 +19,22 @@ public static class NpgsqlHostingExtensions
 
     /// <summary>
     /// The service's own database through Aspire.Npgsql (a pooled <see cref="NpgsqlDataSource"/>, its health check,
-    /// tracing and metrics), with the pool bounded by <see cref="MaxPoolSizeKey"/>.
+    /// tracing and metrics), with the pool bounded by <see cref="MaxPoolSizeKey"/>, and its schema brought up to date
+    /// before anything else starts (<see cref="AddSchemaMigrations"/>). Call it before the bus is added: hosted
+    /// services start in registration order.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase(this IHostApplicationBuilder builder, string connectionName)
     {
         var maxPoolSize = builder.Configuration.GetValue(MaxPoolSizeKey, DefaultMaxPoolSize);
         builder.AddNpgsqlDataSource(connectionName, configureDataSourceBuilder: dataSource => dataSource.ConnectionStringBuilder.MaxPoolSize = maxPoolSize);
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, SchemaMigrator>());
+        return builder;
+    }
+
+    /// <summary>Schema steps the service's database needs, applied by <see cref="AddServiceDatabase"/>'s migrator in registration order.</summary>
+    public static IHostApplicationBuilder AddSchemaMigrations(this IHostApplicationBuilder builder, string owner, params SchemaMigration[] migrations)
+    {
+        builder.Services.AddSingleton(new SchemaMigrationSet(owner, migrations));
         return builder;
     }
 }

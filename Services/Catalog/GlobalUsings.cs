@@ -1,7 +1,7 @@
 global using Npgsql;
 global using NpgsqlTypes;
-global using StackExchange.Redis;
-global using ZiggyCreatures.Caching.Fusion;
 global using Platform.Catalog.Infrastructure;
 global using Platform.Catalog.Inventory;
 global using Platform.Catalog.Model;
+global using StackExchange.Redis;
+global using ZiggyCreatures.Caching.Fusion;

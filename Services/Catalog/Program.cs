@@ -10,9 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-// schema and seed before the first request; replicas coordinate through an advisory lock
-await app.Services.GetRequiredService<CatalogMigrator>().MigrateAsync(app.Lifetime.ApplicationStopping);
-
 if (CatalogRateLimit.IsEnabled(app.Configuration))
 {
     app.UseRateLimiter();

@@ -67,7 +67,7 @@ public sealed class LocalServerTests : IDisposable
     [Fact]
     public void PostgreSQL_never_runs_as_root_and_takes_no_password_on_its_command_line()
     {
-        var postgres = new PostgresServerResource("postgres", userName: null, Secret("postgres-password")) ;
+        var postgres = new PostgresServerResource("postgres", userName: null, Secret("postgres-password"));
         var server = new PostgresLocalServer(postgres) { Port = 5440 };
         var arguments = server.Arguments(Directories("postgres")).ToList();
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
-using Platform.Testing;
 using Platform.Messaging.Inbox;
 using Platform.Messaging.Tests.Events;
+using Platform.Testing;
 using Xunit;
 
 namespace Platform.Messaging.Tests;
@@ -41,7 +41,7 @@ public sealed class MessagingFixture : IAsyncLifetime
             ["ConnectionStrings:servicedb"] = await _servers.ConnectionStringAsync("notificationdb"),
             ["ConnectionStrings:messaging"] = await _servers.ConnectionStringAsync("messaging"),
         });
-        service.AddNpgsqlDataSource("servicedb");
+        service.AddServiceDatabase("servicedb");
         service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());
         service.AddTransactionalOutbox(options => options.PollInterval = TimeSpan.FromMilliseconds(500));
         service.AddInbox();

@@ -12,7 +12,7 @@ public static class Extensions
         // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
         // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
         builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
-        builder.AddServiceDatabase("catalogdb");
+        builder.AddServiceDatabase("catalogdb").AddSchemaMigrations("catalog", Migrations.All);
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))
         {
             // Inventory and bestsellers for the order flow; tests of the catalog alone run without a broker.
@@ -39,7 +39,6 @@ public static class Extensions
         builder.AddCatalogCache(builder.Configuration.GetSection("Catalog:Cache").Get<CatalogCacheOptions>() ?? new());
         builder.Services.Configure<CacheWarmUpOptions>(builder.Configuration.GetSection("Catalog:WarmUp"));
 
-        builder.Services.AddSingleton<CatalogMigrator>();
         builder.Services.AddSingleton<CatalogRepository>();
         builder.Services.AddSingleton<CatalogReader>();
         builder.Services.AddSingleton<Platform.Catalog.Apis.CachedItemJson>();

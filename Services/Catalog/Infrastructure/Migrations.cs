@@ -1,17 +1,17 @@
+using Platform.Npgsql.Schema;
+
 namespace Platform.Catalog.Infrastructure;
 
-/// <summary>One schema step. Either SQL, or code (the seed) that runs inside the migration's transaction.</summary>
-internal sealed record Migration(int Version, string Name, string? Sql = null, Func<NpgsqlConnection, CancellationToken, Task>? Apply = null);
-
 /// <summary>
-/// The catalog's schema history. Append only: a step that has run somewhere is never edited, a change is a new step.
-/// Indexes come after the seed so the COPY does not maintain them row by row.
+/// The catalog's schema steps (AddServiceDatabase applies them at start-up). Append only: a step that has run
+/// somewhere is never edited, a change is a new step. Indexes come after the seed so the COPY does not maintain them
+/// row by row.
 /// </summary>
 internal static class Migrations
 {
-    public static IReadOnlyList<Migration> All { get; } =
+    public static readonly SchemaMigration[] All =
     [
-        new(1, "create catalog tables", """
+        new("catalog 0001 create catalog tables", """
             CREATE TABLE catalog_brands (
                 id integer PRIMARY KEY,
                 name text NOT NULL UNIQUE);
@@ -28,7 +28,7 @@ internal static class Migrations
                 available_stock integer NOT NULL CHECK (available_stock >= 0),
                 version bigint NOT NULL DEFAULT 1);
             """),
-        new(2, "create inventory reservations", """
+        new("catalog 0002 create inventory reservations", """
             CREATE TABLE inventory_reservations (
                 order_id uuid PRIMARY KEY,
                 status text NOT NULL CHECK (status IN ('reserved', 'released')),
@@ -40,8 +40,8 @@ internal static class Migrations
                 quantity integer NOT NULL CHECK (quantity > 0),
                 PRIMARY KEY (order_id, item_id));
             """),
-        new(3, "seed 100,000 products", Apply: CatalogSeed.ApplyAsync),
-        new(4, "listing and search indexes", """
+        new("catalog 0003 seed 100,000 products", Apply: CatalogSeed.ApplyAsync),
+        new("catalog 0004 listing and search indexes", """
             CREATE EXTENSION IF NOT EXISTS pg_trgm;
             CREATE INDEX ix_catalog_items_category_id ON catalog_items (category_id, id);
             CREATE INDEX ix_catalog_items_brand_id ON catalog_items (brand_id, id);

@@ -5,12 +5,13 @@ namespace Platform.Order.Extensions;
 
 internal static class Extensions
 {
-    public static void AddApplicationServices(this IHostApplicationBuilder builder)
+    /// <summary>Everything the order service registers: its clients, database and schema, messaging and background work.</summary>
+    public static IHostApplicationBuilder AddOrderServices(this IHostApplicationBuilder builder)
     {
         // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
         // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
         builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
-        builder.AddServiceDatabase("orderdb");
+        builder.AddServiceDatabase("orderdb").AddSchemaMigrations("order", OrderingSchema.Migrations);
         builder.AddRabbitMQMessaging("messaging", bus =>
         {
             bus.AddConsumer<StockReservedConsumer>();
@@ -21,10 +22,10 @@ internal static class Extensions
         builder.AddTransactionalOutbox();
         builder.AddInbox();
 
-        builder.Services.AddHostedService<OrderingSchema>();
         builder.Services.AddOptions<OrderingOptions>().BindConfiguration("Ordering");
         builder.Services.AddSingleton<OrderRepository>();
         builder.Services.AddHostedService<OrderTimeoutSweeper>();
         builder.Services.AddHttpClient<CatalogClient>(client => client.BaseAddress = new Uri("https+http://catalog"));
+        return builder;
     }
 }

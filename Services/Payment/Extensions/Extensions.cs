@@ -1,9 +1,9 @@
-using Platform.ServiceDefaults.Resilience;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Payment.Infrastructure;
 using Platform.Payment.IntegrationEvents;
 using Platform.Payment.Model;
+using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.Payment.Extensions;
 
@@ -18,12 +18,10 @@ public static class Extensions
         // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
         builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
         builder.AddDistributedLocks();
-        builder.AddServiceDatabase("paymentdb");
+        builder.AddServiceDatabase("paymentdb").AddSchemaMigrations("payment", PaymentsSchema.Migrations);
         builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
 
-        // Schemas first: hosted services start in registration order, and the bus must not consume before them.
-        builder.Services.AddHostedService<PaymentsSchema>();
         builder.AddTransactionalOutbox();
         builder.AddInbox();
         builder.AddRabbitMQMessaging("messaging", bus =>

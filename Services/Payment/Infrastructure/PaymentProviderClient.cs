@@ -1,7 +1,7 @@
 using System.Net;
+using Microsoft.Extensions.Http.Resilience;
 using Platform.Payment.Model;
 using Platform.ServiceDefaults.Resilience;
-using Microsoft.Extensions.Http.Resilience;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
