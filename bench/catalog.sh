@@ -10,7 +10,10 @@
 # the mode back to back for DURATION seconds (wrk, THREADS threads, CONNECTIONS connections); a round's ratio is
 # mode ÷ Kestrel of that round. Prints every round, then per mode the median req/s and ratio with their spread, and
 # last the line ratio_l1_vs_kestrel=<median>.
-# Env: DURATION (10), WARMUP (45), REPEATS (5), CONNECTIONS (64), THREADS (2), HOT (1000).
+# MODES adds, for finding where a memory hit spends its time beyond bare Kestrel:
+#   l1-nolimit  l1 with the per-client rate limiter off      l1-notel  l1 exporting no telemetry (no OTLP endpoint)
+#   l1-bare     l1 with neither
+# Env: DURATION (10), WARMUP (45), REPEATS (5), CONNECTIONS (64), THREADS (2), HOT (1000), MODES ("l1 l2 db").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +23,7 @@ REPEATS="${REPEATS:-5}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 HOT="${HOT:-1000}"
+MODES="${MODES:-l1 l2 db}"
 source bench/bench-host.sh
 require_tools wrk curl
 build_release bench/BenchHost/BenchHost.csproj bench/KestrelBaseline/KestrelBaseline.csproj
@@ -43,9 +47,11 @@ LUA
 # wrk is one client standing in for thousands of buyers, so its rate-limit budget is sized above what this machine
 # can serve (any 429 fails the run).
 start_catalog() {
+  local cache=$1
+  shift
   start_bench_host 240 --only catalog --Catalog:Replicas=1 \
-    --env "catalog:Catalog__Cache__Mode=$1" \
-    --env catalog:Catalog__RateLimit__PermitLimit=1000000 --env catalog:Catalog__RateLimit__Burst=200000
+    --env "catalog:Catalog__Cache__Mode=$cache" \
+    --env catalog:Catalog__RateLimit__PermitLimit=1000000 --env catalog:Catalog__RateLimit__Burst=200000 "$@"
 }
 
 # wrk prints latencies as 812.00us / 1.20ms / 1.01s: normalise to ms
@@ -67,12 +73,18 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP} s warm-up per mode, $REPEATS rounds of ${DURATION} s (Kestrel, then the mode); hot set of $HOT ids"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/hot.lua" "$KESTREL_URL" >/dev/null
 declare -A RATIOS RATES
-for mode in l1 l2 db; do
+NO_LIMIT=(--env catalog:Catalog__RateLimit__Enabled=false)
+NO_TELEMETRY=(--env catalog:OTEL_EXPORTER_OTLP_ENDPOINT=)
+for mode in $MODES; do
   stop_bench_host
   case $mode in
     l1) start_catalog TwoLevel ;;
     l2) start_catalog DistributedOnly ;;
     db) start_catalog None ;;
+    l1-nolimit) start_catalog TwoLevel "${NO_LIMIT[@]}" ;;
+    l1-notel) start_catalog TwoLevel "${NO_TELEMETRY[@]}" ;;
+    l1-bare) start_catalog TwoLevel "${NO_LIMIT[@]}" "${NO_TELEMETRY[@]}" ;;
+    *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
   base=$(host_line replica catalog)
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/hot.lua" "$base" >/dev/null
@@ -93,11 +105,14 @@ done
 
 echo "medians (min-max) over $REPEATS rounds:"
 printf '  kestrel %s req/s\n' "$(echo "${RATES[kestrel]}" | tr ' ' '\n' | grep . | summary)"
-for mode in l1 l2 db; do
-  printf '  %-7s %s req/s   vs kestrel %s\n' "$mode" "$(echo "${RATES[$mode]}" | tr ' ' '\n' | grep . | summary)" "$(echo "${RATIOS[$mode]}" | tr ' ' '\n' | grep . | summary)"
+for mode in $MODES; do
+  printf '  %-10s %s req/s   vs kestrel %s\n' "$mode" "$(echo "${RATES[$mode]}" | tr ' ' '\n' | grep . | summary)" "$(echo "${RATIOS[$mode]}" | tr ' ' '\n' | grep . | summary)"
 done
-l1=$(echo "${RATES[l1]}" | tr ' ' '\n' | grep . | median)
-db=$(echo "${RATES[db]}" | tr ' ' '\n' | grep . | median)
-echo "ratio_l1_vs_db=$(awk -v a="$l1" -v b="$db" 'BEGIN { printf "%.2f", a / b }')"
-echo "ratio_l2_vs_kestrel=$(echo "${RATIOS[l2]}" | tr ' ' '\n' | grep . | median)"
-echo "ratio_l1_vs_kestrel=$(echo "${RATIOS[l1]}" | tr ' ' '\n' | grep . | median)"
+if [ -n "${RATES[l1]:-}" ] && [ -n "${RATES[db]:-}" ]; then
+  l1=$(echo "${RATES[l1]}" | tr ' ' '\n' | grep . | median)
+  db=$(echo "${RATES[db]}" | tr ' ' '\n' | grep . | median)
+  echo "ratio_l1_vs_db=$(awk -v a="$l1" -v b="$db" 'BEGIN { printf "%.2f", a / b }')"
+fi
+[ -n "${RATIOS[l2]:-}" ] && echo "ratio_l2_vs_kestrel=$(echo "${RATIOS[l2]}" | tr ' ' '\n' | grep . | median)"
+[ -n "${RATIOS[l1]:-}" ] && echo "ratio_l1_vs_kestrel=$(echo "${RATIOS[l1]}" | tr ' ' '\n' | grep . | median)"
+exit 0

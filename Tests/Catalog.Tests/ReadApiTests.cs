@@ -36,6 +36,21 @@ public sealed class ReadApiTests(CatalogFixture fixture)
     }
 
     [Fact]
+    public async Task A_cold_item_read_by_200_concurrent_requests_on_both_replicas_is_loaded_from_the_database_once()
+    {
+        // Stampede protection: within a replica one factory per key, across replicas FusionCache's Redis lock; the
+        // others wait and read the value the first one stored.
+        var id = TestData.FreshSeededId();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+            (i % 2 == 0 ? fixture.Replica0 : fixture.Replica1).GetAsync($"/api/catalog/items/{id}")));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var headers = responses.Select(r => r.CacheHeader()).ToList();
+        Assert.Equal(1, headers.Count(h => h == "MISS"));
+        Assert.All(headers, h => Assert.Contains(h, new[] { "MISS", "HIT-L1", "HIT-L2" }));
+    }
+
+    [Fact]
     public async Task ETag_and_If_None_Match_answer_304()
     {
         var id = TestData.FreshSeededId();

@@ -115,8 +115,7 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
             return false;
         }
 
-        buttons[0].Click();
-        return true;
+        return browser.TryClick(buttons[0]);
     }, $"{title} on {name}");
 
     /// <summary>The resource names of the spans the trace page lists.</summary>
