@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
+using MassTransit;
 using Npgsql;
+using Platform.Contracts.IntegrationEvents;
 using StackExchange.Redis;
 
 namespace Platform.Catalog.Tests;
@@ -28,7 +31,7 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public string RedisConnectionString { get; private set; } = "";
 
-    public async ValueTask InitializeAsync()
+    public virtual async ValueTask InitializeAsync()
     {
         var limit = RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _app = await PlatformAppBuilder.Create()
@@ -44,7 +47,7 @@ public class CatalogAppFixture : IAsyncLifetime
         RedisConnectionString = await _app.ConnectionStringAsync("cache");
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Replica0?.Dispose();
         Replica1?.Dispose();
@@ -85,8 +88,61 @@ public class CatalogAppFixture : IAsyncLifetime
     public string Logs(int replica) => string.Join('\n', App.Logs(App.Instances("catalog")[replica].ResourceId).Select(l => l.Text));
 }
 
-/// <summary>Shared by the API, write and inventory tests.</summary>
-public sealed class CatalogFixture : CatalogAppFixture;
+/// <summary>
+/// Shared by the API, write and inventory tests. A bus in the test stands in for the order service: it publishes
+/// OrderSubmitted and StockReleaseRequested as the order flow does, and records the catalog's StockReserved and
+/// StockRejected answers.
+/// </summary>
+public sealed class CatalogFixture : CatalogAppFixture
+{
+    private StandInBus? _orderStandIn;
+
+    public static ConcurrentDictionary<Guid, ConcurrentQueue<object>> StockAnswers { get; } = new();
+
+    public IPublishEndpoint Publisher => _orderStandIn!.Publisher;
+
+    public override async ValueTask InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _orderStandIn = await StandInBus.StartAsync(App, bus => bus.AddConsumer<StockAnswerRecorder>());
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_orderStandIn is not null)
+        {
+            await _orderStandIn.DisposeAsync();
+        }
+
+        await base.DisposeAsync();
+    }
+
+    /// <summary>Waits for the catalog's first <paramref name="count"/> answers about the order.</summary>
+    public static async Task<List<object>> StockAnswersAsync(Guid orderId, int count, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (!StockAnswers.TryGetValue(orderId, out var answers) || answers.Count < count)
+        {
+            await Task.Delay(50, deadline.Token);
+        }
+
+        return [.. StockAnswers[orderId]];
+    }
+
+    /// <summary>Records StockReserved and StockRejected as the order service would receive them.</summary>
+    public sealed class StockAnswerRecorder : IConsumer<StockReserved>, IConsumer<StockRejected>
+    {
+        public Task Consume(ConsumeContext<StockReserved> context) => Record(context.Message.OrderId, context.Message);
+
+        public Task Consume(ConsumeContext<StockRejected> context) => Record(context.Message.OrderId, context.Message);
+
+        private static Task Record(Guid orderId, object answer)
+        {
+            StockAnswers.GetOrAdd(orderId, _ => new()).Enqueue(answer);
+            return Task.CompletedTask;
+        }
+    }
+}
 
 /// <summary>Its own app: these tests stop Redis.</summary>
 public sealed class DegradationFixture : CatalogAppFixture

@@ -6,7 +6,7 @@ namespace Platform.Catalog.Tests;
 public sealed class RateLimitTests(RateLimitFixture fixture)
 {
     [Fact]
-    public async Task A_client_over_its_limit_gets_429_with_Retry_After_across_both_replicas_while_health_inventory_and_prices_are_not_limited()
+    public async Task A_client_over_its_limit_gets_429_with_Retry_After_across_both_replicas_while_health_and_prices_are_not_limited()
     {
         var elapsed = Stopwatch.StartNew();
         var statuses = new List<HttpStatusCode>();
@@ -33,9 +33,7 @@ public sealed class RateLimitTests(RateLimitFixture fixture)
 
         for (var i = 0; i < 20; i++)
         {
-            var reservation = await fixture.Replica1.DeleteAsync($"/api/catalog/inventory/reservations/{Guid.NewGuid()}");
-            Assert.Equal(HttpStatusCode.NotFound, reservation.StatusCode);
-            Assert.Equal(HttpStatusCode.OK, (await fixture.Replica0.GetAsync($"/api/catalog/internal/prices?ids={1 + i}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? fixture.Replica0 : fixture.Replica1).GetAsync($"/api/catalog/internal/prices?ids={1 + i}")).StatusCode);
         }
     }
 }

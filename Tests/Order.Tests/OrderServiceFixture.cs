@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.Contracts.IntegrationEvents;
 using Platform.Testing;
@@ -17,7 +14,7 @@ namespace Platform.Order.Tests;
 /// </summary>
 public sealed class OrderServiceFixture : IAsyncLifetime
 {
-    private IHost? _paymentStandIn;
+    private StandInBus? _paymentStandIn;
 
     public PlatformApp App { get; private set; } = null!;
 
@@ -27,7 +24,7 @@ public sealed class OrderServiceFixture : IAsyncLifetime
 
     public static ConcurrentDictionary<Guid, ConcurrentQueue<RefundRequested>> Refunds { get; } = new();
 
-    public ISendEndpointProvider Sender => _paymentStandIn!.Services.GetRequiredService<ISendEndpointProvider>();
+    public ISendEndpointProvider Sender => _paymentStandIn!.Sender;
 
     public async ValueTask InitializeAsync()
     {
@@ -39,23 +36,14 @@ public sealed class OrderServiceFixture : IAsyncLifetime
         Orders = App.CreateHttpClient("order");
         OrderDb = NpgsqlDataSource.Create(await App.ConnectionStringAsync("orderdb"));
 
-        var paymentStandIn = Host.CreateApplicationBuilder();
-        paymentStandIn.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:messaging"] = await App.ConnectionStringAsync("messaging"),
-        });
-        paymentStandIn.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RefundRecorder>());
-        paymentStandIn.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
-        _paymentStandIn = paymentStandIn.Build();
-        await _paymentStandIn.StartAsync();
+        _paymentStandIn = await StandInBus.StartAsync(App, bus => bus.AddConsumer<RefundRecorder>());
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_paymentStandIn is not null)
         {
-            await _paymentStandIn.StopAsync();
-            _paymentStandIn.Dispose();
+            await _paymentStandIn.DisposeAsync();
         }
 
         Orders?.Dispose();

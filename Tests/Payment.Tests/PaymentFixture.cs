@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using MassTransit;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Platform.Contracts.IntegrationEvents;
 using Platform.Testing;
 using Xunit;
@@ -24,7 +21,7 @@ public sealed class PaymentFixture : IAsyncLifetime
 
     private static readonly TimeSpan Delivery = TimeSpan.FromSeconds(60);
 
-    private IHost? _orderStandIn;
+    private StandInBus? _orderStandIn;
 
     public PlatformApp App { get; private set; } = null!;
 
@@ -34,7 +31,7 @@ public sealed class PaymentFixture : IAsyncLifetime
 
     public static ConcurrentDictionary<Guid, ConcurrentQueue<object>> Outcomes { get; } = new();
 
-    public ISendEndpointProvider Sender => _orderStandIn!.Services.GetRequiredService<ISendEndpointProvider>();
+    public ISendEndpointProvider Sender => _orderStandIn!.Sender;
 
     public async ValueTask InitializeAsync()
     {
@@ -52,15 +49,7 @@ public sealed class PaymentFixture : IAsyncLifetime
         Provider = App.CreateHttpClient("payment-provider");
         Payment = App.CreateHttpClient("payment");
 
-        var orderStandIn = Host.CreateApplicationBuilder();
-        orderStandIn.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:messaging"] = await App.ConnectionStringAsync("messaging"),
-        });
-        orderStandIn.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<OutcomeRecorder>());
-        orderStandIn.Services.Configure<MassTransitHostOptions>(options => options.WaitUntilStarted = true);
-        _orderStandIn = orderStandIn.Build();
-        await _orderStandIn.StartAsync();
+        _orderStandIn = await StandInBus.StartAsync(App, bus => bus.AddConsumer<OutcomeRecorder>());
     }
 
     /// <summary>The payment service's console lines after <paramref name="afterSequence"/> (the log is a ring: old lines fall out).</summary>
@@ -72,8 +61,7 @@ public sealed class PaymentFixture : IAsyncLifetime
     {
         if (_orderStandIn is not null)
         {
-            await _orderStandIn.StopAsync();
-            _orderStandIn.Dispose();
+            await _orderStandIn.DisposeAsync();
         }
 
         Provider?.Dispose();

@@ -135,5 +135,6 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
     {
         using var response = await fixture.Payment.GetAsync($"/api/payments/{Guid.NewGuid()}", Ct);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 }

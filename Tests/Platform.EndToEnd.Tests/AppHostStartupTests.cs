@@ -102,7 +102,7 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
         var passwords = new Dictionary<string, string>
         {
             ["cache"] = (await fixture.App.ConnectionStringAsync("cache", ct)).Split("password=")[1].Split(',')[0],
-            ["postgres"] = new Npgsql.NpgsqlConnectionStringBuilder(await fixture.App.ConnectionStringAsync("postgres", ct)).Password!,
+            ["postgres"] = new global::Npgsql.NpgsqlConnectionStringBuilder(await fixture.App.ConnectionStringAsync("postgres", ct)).Password!,
             ["messaging"] = Uri.UnescapeDataString(new Uri(await fixture.App.ConnectionStringAsync("messaging", ct)).UserInfo.Split(':')[1]),
         };
         foreach (var (server, password) in passwords)

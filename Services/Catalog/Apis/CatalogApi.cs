@@ -1,4 +1,9 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using ItemResult = Microsoft.AspNetCore.Http.HttpResults.Results<
+    Platform.Catalog.Apis.Utf8JsonResult,
+    Microsoft.AspNetCore.Http.HttpResults.StatusCodeHttpResult,
+    Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult,
+    Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>;
 
 namespace Platform.Catalog.Apis;
 
@@ -13,8 +18,8 @@ public static class CatalogApi
             api.RequireRateLimiting(Extensions.CatalogRateLimit.PolicyName);
         }
 
-        api.MapGet("/items/{id}", GetItemAsync).WithName("GetItem")
-            .Produces<CatalogItem>().ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).Produces(StatusCodes.Status304NotModified);
+        // the prepared-JSON result carries no response metadata of its own
+        api.MapGet("/items/{id:int}", GetItemAsync).WithName("GetItem").Produces<CatalogItem>();
         api.MapGet("/items", ListItemsAsync).WithName("ListItems");
         api.MapGet("/items/search", SearchItemsAsync).WithName("SearchItems");
         api.MapGet("/items/by-ids", GetItemsByIdsAsync).WithName("GetItemsByIds");
@@ -22,29 +27,28 @@ public static class CatalogApi
         api.MapCatalogWrites();
         // service-to-service (the order flow), so not limited per client: every order the order service places asks
         // for prices, and one order instance is one client address
-        var internalApi = app.MapGroup("/api/catalog").MapInventoryApi();
-        internalApi.MapGet("/internal/prices", GetPricesAsync).WithName("GetPrices").WithTags("Ordering (internal)");
+        app.MapGroup("/api/catalog").MapGet("/internal/prices", GetPricesAsync).WithName("GetPrices").WithTags("Ordering (internal)");
         return app;
     }
 
     /// <summary>The hot path: not async, so an L1 hit (completed synchronously) allocates no state machine.</summary>
-    internal static ValueTask<IResult> GetItemAsync(string id, HttpContext http, CatalogReader reader, CachedItemJson json, CancellationToken cancellationToken)
+    internal static ValueTask<ItemResult> GetItemAsync(int id, HttpContext http, CatalogReader reader, CachedItemJson json, CancellationToken cancellationToken)
     {
-        if (!HttpValidation.TryParseId(id, out var itemId))
+        if (id <= 0)
         {
-            return ValueTask.FromResult(HttpValidation.Invalid("id", "id must be a positive integer."));
+            return ValueTask.FromResult<ItemResult>(HttpValidation.Invalid("id", "id must be a positive integer."));
         }
 
-        var pending = reader.GetItemAsync(itemId, cancellationToken);
+        var pending = reader.GetItemAsync(id, cancellationToken);
         return pending.IsCompletedSuccessfully
-            ? ValueTask.FromResult(ItemResponse(itemId, pending.Result, http, json))
-            : AwaitItemAsync(pending, itemId, http, json);
+            ? ValueTask.FromResult(ItemResponse(id, pending.Result, http, json))
+            : AwaitItemAsync(pending, id, http, json);
     }
 
-    private static async ValueTask<IResult> AwaitItemAsync(ValueTask<(CatalogItem?, CacheOutcome)> pending, int itemId, HttpContext http, CachedItemJson json) =>
+    private static async ValueTask<ItemResult> AwaitItemAsync(ValueTask<(CatalogItem?, CacheOutcome)> pending, int itemId, HttpContext http, CachedItemJson json) =>
         ItemResponse(itemId, await pending, http, json);
 
-    private static IResult ItemResponse(int itemId, (CatalogItem? Item, CacheOutcome Outcome) read, HttpContext http, CachedItemJson json)
+    private static ItemResult ItemResponse(int itemId, (CatalogItem? Item, CacheOutcome Outcome) read, HttpContext http, CachedItemJson json)
     {
         var (item, outcome) = read;
         http.Response.Headers["X-Cache"] = outcome.ToHeader();
@@ -56,11 +60,11 @@ public static class CatalogApi
         var etag = item.ETag;
         http.Response.Headers.ETag = etag;
         return HttpValidation.MatchesAny(http.Request.Headers.IfNoneMatch, etag)
-            ? Results.StatusCode(StatusCodes.Status304NotModified)
+            ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
             : new Utf8JsonResult(json.For(item));
     }
 
-    internal static async Task<IResult> ListItemsAsync(
+    internal static async Task<Results<Ok<CatalogPage>, ValidationProblem>> ListItemsAsync(
         string? cursor, string? limit, string? categoryId, string? brandId, HttpContext http, CatalogReader reader, CancellationToken cancellationToken)
     {
         if (HttpValidation.TryParsePage(cursor, limit, out var afterId, out var pageSize) is { } invalid)
@@ -99,7 +103,7 @@ public static class CatalogApi
         return TypedResults.Ok(page);
     }
 
-    internal static async Task<IResult> SearchItemsAsync(string? q, string? cursor, string? limit, CatalogRepository repository, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<CatalogPage>, ValidationProblem>> SearchItemsAsync(string? q, string? cursor, string? limit, CatalogRepository repository, CancellationToken cancellationToken)
     {
         var text = q?.Trim();
         if (text is null || text.Length < 3 || text.Length > 100)
@@ -116,7 +120,7 @@ public static class CatalogApi
         return TypedResults.Ok(await repository.SearchAsync(text, afterId, pageSize, cancellationToken));
     }
 
-    internal static async Task<IResult> GetItemsByIdsAsync(string? ids, CatalogRepository repository, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<List<CatalogItem>>, ValidationProblem>> GetItemsByIdsAsync(string? ids, CatalogRepository repository, CancellationToken cancellationToken)
     {
         if (HttpValidation.TryParseIds(ids, out var itemIds) is { } invalid)
         {
@@ -132,7 +136,7 @@ public static class CatalogApi
     /// Current items for the order service, through the cache: a write invalidates every instance's copy before it
     /// returns, so a cached price is the current price, and a sale's hot products cost no database query per order.
     /// </summary>
-    internal static async Task<IResult> GetPricesAsync(string? ids, CatalogReader reader, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<List<CatalogItem>>, ValidationProblem>> GetPricesAsync(string? ids, CatalogReader reader, CancellationToken cancellationToken)
     {
         if (HttpValidation.TryParseIds(ids, out var itemIds) is { } invalid)
         {
@@ -152,7 +156,7 @@ public static class CatalogApi
         return TypedResults.Ok(items);
     }
 
-    internal static async Task<IResult> GetBestsellersAsync(
+    internal static async Task<Results<Ok<List<Bestseller>>, ValidationProblem>> GetBestsellersAsync(
         string? top, HttpContext http, BestsellerRanking ranking, CatalogRepository repository, ILogger<BestsellerRanking> logger, CancellationToken cancellationToken)
     {
         var count = 10;

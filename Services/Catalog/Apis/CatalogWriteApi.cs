@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Platform.Catalog.Apis;
 
@@ -11,17 +12,17 @@ internal static class CatalogWriteApi
     public static RouteGroupBuilder MapCatalogWrites(this RouteGroupBuilder api)
     {
         api.MapPost("/items", CreateAsync).WithName("CreateItem");
-        api.MapPut("/items/{id}", UpdateAsync).WithName("UpdateItem");
-        api.MapDelete("/items/{id}", DeleteAsync).WithName("DeleteItem");
+        api.MapPut("/items/{id:int}", UpdateAsync).WithName("UpdateItem");
+        api.MapDelete("/items/{id:int}", DeleteAsync).WithName("DeleteItem");
         return api;
     }
 
-    internal static async Task<IResult> CreateAsync(
+    internal static async Task<Results<Created<CatalogItem>, ValidationProblem>> CreateAsync(
         CatalogItemRequest? request, HttpContext http, CatalogRepository repository, CatalogInvalidator invalidator, CancellationToken cancellationToken)
     {
         if (HttpValidation.ValidateItem(request) is { Count: > 0 } errors)
         {
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
         }
 
         CatalogItem created;
@@ -40,17 +41,17 @@ internal static class CatalogWriteApi
         return TypedResults.Created(string.Create(CultureInfo.InvariantCulture, $"/api/catalog/items/{created.Id}"), created);
     }
 
-    internal static async Task<IResult> UpdateAsync(
-        string id, CatalogItemRequest? request, HttpContext http, CatalogRepository repository, CatalogInvalidator invalidator, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<CatalogItem>, ValidationProblem, ProblemHttpResult>> UpdateAsync(
+        int id, CatalogItemRequest? request, HttpContext http, CatalogRepository repository, CatalogInvalidator invalidator, CancellationToken cancellationToken)
     {
-        if (!HttpValidation.TryParseId(id, out var itemId))
+        if (id <= 0)
         {
             return HttpValidation.Invalid("id", "id must be a positive integer.");
         }
 
         if (HttpValidation.ValidateItem(request) is { Count: > 0 } errors)
         {
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
         }
 
         var (versionError, expected) = ExpectedVersion(http, request!.Version);
@@ -68,7 +69,7 @@ internal static class CatalogWriteApi
         CatalogItem? updated, previous;
         try
         {
-            (updated, previous) = await repository.UpdateAsync(itemId, expected.Value, request, cancellationToken);
+            (updated, previous) = await repository.UpdateAsync(id, expected.Value, request, cancellationToken);
         }
         catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.ForeignKeyViolation)
         {
@@ -77,19 +78,19 @@ internal static class CatalogWriteApi
 
         if (updated is null)
         {
-            return previous is null ? CatalogApi.NotFound(itemId) : Conflict(http, previous);
+            return previous is null ? CatalogApi.NotFound(id) : Conflict(http, previous);
         }
 
-        await invalidator.InvalidateAsync(itemId, CatalogCacheKeys.TagsAffectedBy(previous, updated), cancellationToken);
+        await invalidator.InvalidateAsync(id, CatalogCacheKeys.TagsAffectedBy(previous, updated), cancellationToken);
         http.Response.Headers.ETag = updated.ETag;
         return TypedResults.Ok(updated);
     }
 
-    internal static async Task<IResult> DeleteAsync(
-        string id, HttpContext http, CatalogRepository repository, CatalogInvalidator invalidator, BestsellerRanking ranking,
+    internal static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAsync(
+        int id, HttpContext http, CatalogRepository repository, CatalogInvalidator invalidator, BestsellerRanking ranking,
         ILogger<CatalogInvalidator> logger, CancellationToken cancellationToken)
     {
-        if (!HttpValidation.TryParseId(id, out var itemId))
+        if (id <= 0)
         {
             return HttpValidation.Invalid("id", "id must be a positive integer.");
         }
@@ -100,28 +101,28 @@ internal static class CatalogWriteApi
             return error;
         }
 
-        var (deleted, current) = await repository.DeleteAsync(itemId, expected, cancellationToken);
+        var (deleted, current) = await repository.DeleteAsync(id, expected, cancellationToken);
         if (!deleted)
         {
-            return current is null ? CatalogApi.NotFound(itemId) : Conflict(http, current);
+            return current is null ? CatalogApi.NotFound(id) : Conflict(http, current);
         }
 
-        await invalidator.InvalidateAsync(itemId, CatalogCacheKeys.TagsAffectedBy(current, null), cancellationToken);
+        await invalidator.InvalidateAsync(id, CatalogCacheKeys.TagsAffectedBy(current, null), cancellationToken);
         try
         {
-            await ranking.RemoveAsync(itemId, cancellationToken);
+            await ranking.RemoveAsync(id, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // bestsellers skip items that no longer exist anyway
-            logger.LogDebug("Could not remove deleted item {ItemId} from the bestsellers: {Message}", itemId, ex.Message);
+            logger.LogDebug("Could not remove deleted item {ItemId} from the bestsellers: {Message}", id, ex.Message);
         }
 
         return TypedResults.NoContent();
     }
 
     /// <summary>The version from If-Match (wins) or the body. An If-Match we did not issue is a 400.</summary>
-    private static (IResult? Error, long? Version) ExpectedVersion(HttpContext http, long? bodyVersion)
+    private static (ValidationProblem? Error, long? Version) ExpectedVersion(HttpContext http, long? bodyVersion)
     {
         var ifMatch = http.Request.Headers.IfMatch.ToString();
         if (string.IsNullOrEmpty(ifMatch))
@@ -134,14 +135,14 @@ internal static class CatalogWriteApi
             : (HttpValidation.Invalid("If-Match", "If-Match must be one ETag returned by this API, such as \"v3\"."), null);
     }
 
-    private static IResult Conflict(HttpContext http, CatalogItem current)
+    private static ProblemHttpResult Conflict(HttpContext http, CatalogItem current)
     {
         http.Response.Headers.ETag = current.ETag;
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Stale version",
             detail: $"Item {current.Id} has changed since it was read; its current version is {current.Version}. Read it again and retry.");
     }
 
-    private static IResult UnknownReference(PostgresException ex) =>
+    private static ValidationProblem UnknownReference(PostgresException ex) =>
         ex.ConstraintName?.Contains("brand", StringComparison.Ordinal) == true
             ? HttpValidation.Invalid("brandId", "No brand has this id.")
             : HttpValidation.Invalid("categoryId", "No category has this id.");

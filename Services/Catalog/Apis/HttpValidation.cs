@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Platform.Catalog.Apis;
 
@@ -9,14 +10,14 @@ internal static class HttpValidation
     public const int DefaultPageSize = 20;
     public const int MaxBatchIds = 100;
 
-    public static IResult Invalid(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
 
     public static bool TryParseId(string? text, out int id) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out id) && id > 0;
 
     /// <summary>Limit (default 20, 1..100) and cursor (an item id, default 0) of a keyset page.</summary>
-    public static IResult? TryParsePage(string? cursor, string? limit, out int afterId, out int pageSize)
+    public static ValidationProblem? TryParsePage(string? cursor, string? limit, out int afterId, out int pageSize)
     {
         afterId = 0;
         pageSize = DefaultPageSize;
@@ -34,7 +35,7 @@ internal static class HttpValidation
     }
 
     /// <summary>A comma-separated list of 1 to 100 positive ids; duplicates are read once.</summary>
-    public static IResult? TryParseIds(string? text, out List<int> ids)
+    public static ValidationProblem? TryParseIds(string? text, out List<int> ids)
     {
         ids = [];
         if (string.IsNullOrWhiteSpace(text))

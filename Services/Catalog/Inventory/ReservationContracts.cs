@@ -2,12 +2,9 @@ namespace Platform.Catalog.Inventory;
 
 public sealed record ReservationLine(int ItemId, int Quantity);
 
-/// <summary>Body of <c>POST /api/catalog/inventory/reservations</c>.</summary>
-public sealed record ReservationRequest(Guid OrderId, IReadOnlyList<ReservationLine>? Lines);
-
 public enum ReservationStatus
 {
-    /// <summary>Every line is reserved (now, or by an earlier call with the same order id).</summary>
+    /// <summary>Every line is reserved (now, or by an earlier OrderSubmitted with the same order id).</summary>
     Reserved,
 
     /// <summary>Some line lacked stock or names an unknown item; nothing was reserved.</summary>

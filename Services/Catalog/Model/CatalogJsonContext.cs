@@ -11,6 +11,4 @@ namespace Platform.Catalog.Model;
 [JsonSerializable(typeof(List<CatalogItem>))]
 [JsonSerializable(typeof(List<Bestseller>))]
 [JsonSerializable(typeof(List<BestsellerEntry>))]
-[JsonSerializable(typeof(ReservationRequest))]
-[JsonSerializable(typeof(ReservationResult))]
 internal sealed partial class CatalogJsonContext : JsonSerializerContext;

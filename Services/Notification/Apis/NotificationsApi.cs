@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Notification.Infrastructure;
 using StackExchange.Redis;
 
@@ -17,8 +18,9 @@ public static class NotificationsApi
         return app;
     }
 
-    internal static async Task<IResult> GetRecentAsync(string? buyer, NotificationFeed feed, CancellationToken cancellationToken) =>
-        IsValidBuyer(buyer) ? Results.Ok(await feed.RecentAsync(buyer!, cancellationToken)) : InvalidBuyer();
+    internal static async Task<Results<Ok<IReadOnlyList<Model.Notification>>, ValidationProblem>> GetRecentAsync(
+        string? buyer, NotificationFeed feed, CancellationToken cancellationToken) =>
+        IsValidBuyer(buyer) ? TypedResults.Ok(await feed.RecentAsync(buyer!, cancellationToken)) : InvalidBuyer();
 
     /// <summary>
     /// Server-Sent Events: every notification published for the buyer, from whichever replica consumed it, because each
@@ -80,8 +82,8 @@ public static class NotificationsApi
 
     private static bool IsValidBuyer(string? buyer) => !string.IsNullOrWhiteSpace(buyer) && buyer.Length <= 64;
 
-    private static IResult InvalidBuyer() =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { ["buyer"] = ["buyer is required (1-64 characters)."] });
+    private static ValidationProblem InvalidBuyer() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["buyer"] = ["buyer is required (1-64 characters)."] });
 
     /// <summary>Leaves the buyer's channel when the stream ends, however it ends.</summary>
     private sealed class Unsubscribe(ChannelMessageQueue subscription) : IAsyncDisposable

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Contracts.IntegrationEvents;
 using Platform.Order.Infrastructure;
 using Platform.Order.Model;
@@ -16,23 +17,24 @@ public static class OrdersApi
     {
         var api = app.MapGroup("/api/orders").WithTags("Orders");
         api.MapPost("/", PlaceOrderAsync).WithName("PlaceOrder");
-        api.MapGet("/{id}", GetOrderAsync).WithName("GetOrder");
+        api.MapGet("/{id:guid}", GetOrderAsync).WithName("GetOrder");
         api.MapGet("/", ListOrdersAsync).WithName("ListOrders");
         return app;
     }
 
-    internal static async Task<IResult> PlaceOrderAsync(PlaceOrderRequest? request, HttpContext http, OrderRepository orders, CatalogClient catalog, CancellationToken cancellationToken)
+    internal static async Task<Results<Created<Model.Order>, Ok<Model.Order>, ValidationProblem, ProblemHttpResult>> PlaceOrderAsync(
+        PlaceOrderRequest? request, HttpContext http, OrderRepository orders, CatalogClient catalog, CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length is 0 or > 128)
         {
-            return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Idempotency-Key required",
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Idempotency-Key required",
                 detail: "POST /api/orders needs an Idempotency-Key header (1-128 characters), the same for every retry of one purchase.");
         }
 
         if (Validate(request) is { Count: > 0 } errors)
         {
-            return Results.ValidationProblem(errors);
+            return TypedResults.ValidationProblem(errors);
         }
 
         var lines = request!.Lines!;
@@ -46,52 +48,56 @@ public static class OrdersApi
         {
             // Nothing was stored: the buyer retries with the same Idempotency-Key and gets exactly one order.
             http.Response.Headers.RetryAfter = "2";
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Catalog unavailable",
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Catalog unavailable",
                 detail: "Current prices could not be read from the catalog; retry with the same Idempotency-Key.");
         }
 
         var unknown = lines.Where(l => !prices.ContainsKey(l.ProductId)).Select(l => l.ProductId).ToList();
         if (unknown.Count > 0)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["lines"] = [$"Unknown products: {string.Join(", ", unknown)}."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["lines"] = [$"Unknown products: {string.Join(", ", unknown)}."] });
         }
 
         var priced = lines.Select(l => new OrderLine(l.ProductId, l.Quantity, prices[l.ProductId].Price)).ToList();
         var (outcome, orderId) = await orders.PlaceAsync(request.BuyerId!, key, Hash(request), priced, cancellationToken);
-        return outcome switch
+        if (outcome == PlaceOrderOutcome.KeyReusedWithDifferentRequest)
         {
-            PlaceOrderOutcome.KeyReusedWithDifferentRequest => Results.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
-                title: "Idempotency-Key reused", detail: "This Idempotency-Key was used for a different order; use a new key for a new purchase."),
-            PlaceOrderOutcome.Replayed => Replayed(http, orderId, await orders.GetAsync(orderId, cancellationToken)),
-            _ => Results.Created($"/api/orders/{orderId}", await orders.GetAsync(orderId, cancellationToken)),
-        };
-    }
-
-    internal static async Task<IResult> GetOrderAsync(string id, OrderRepository orders, CancellationToken cancellationToken)
-    {
-        if (!Guid.TryParse(id, out var orderId))
-        {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["id"] = ["id must be a GUID."] });
+            return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "Idempotency-Key reused", detail: "This Idempotency-Key was used for a different order; use a new key for a new purchase.");
         }
 
-        return await orders.GetAsync(orderId, cancellationToken) is { } order
-            ? Results.Ok(order)
-            : Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"No order {orderId}.");
+        // placed now or by the key's first request: either way stored, and orders are never deleted
+        var order = (await orders.GetAsync(orderId, cancellationToken))!;
+        var location = $"/api/orders/{orderId}";
+        if (outcome == PlaceOrderOutcome.Replayed)
+        {
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            http.Response.Headers.Location = location;
+            return TypedResults.Ok(order);
+        }
+
+        return TypedResults.Created(location, order);
     }
 
-    internal static async Task<IResult> ListOrdersAsync(string? buyer, int? limit, OrderRepository orders, CancellationToken cancellationToken)
+    internal static async Task<Results<Ok<Model.Order>, ProblemHttpResult>> GetOrderAsync(Guid id, OrderRepository orders, CancellationToken cancellationToken) =>
+        await orders.GetAsync(id, cancellationToken) is { } order
+            ? TypedResults.Ok(order)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"No order {id}.");
+
+    internal static async Task<Results<Ok<IReadOnlyList<Model.Order>>, ValidationProblem>> ListOrdersAsync(
+        string? buyer, int? limit, OrderRepository orders, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(buyer) || buyer.Length > 64)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["buyer"] = ["buyer is required (1-64 characters)."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["buyer"] = ["buyer is required (1-64 characters)."] });
         }
 
         if (limit is < 1 or > 100)
         {
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 100."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 100."] });
         }
 
-        return Results.Ok(await orders.ListByBuyerAsync(buyer, limit ?? 20, cancellationToken));
+        return TypedResults.Ok(await orders.ListByBuyerAsync(buyer, limit ?? 20, cancellationToken));
     }
 
     internal static Dictionary<string, string[]> Validate(PlaceOrderRequest? request)
@@ -130,13 +136,6 @@ public static class OrdersApi
         }
 
         return errors;
-    }
-
-    private static IResult Replayed(HttpContext http, Guid orderId, Model.Order? order)
-    {
-        http.Response.Headers["Idempotent-Replayed"] = "true";
-        http.Response.Headers.Location = $"/api/orders/{orderId}";
-        return Results.Ok(order);
     }
 
     // The buyer and lines, canonically ordered: the same purchase hashes the same whatever the JSON layout.

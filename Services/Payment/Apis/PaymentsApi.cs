@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Payment.Infrastructure;
+using Platform.Payment.Model;
 
 namespace Platform.Payment.Apis;
 
@@ -6,8 +8,13 @@ public static class PaymentsApi
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/payments/{orderId:guid}", async (Guid orderId, PaymentRepository payments, CancellationToken cancellationToken) =>
-            await payments.FindAsync(orderId, cancellationToken) is { } payment ? Results.Ok(payment) : Results.NotFound());
+        var api = app.MapGroup("/api/payments").WithTags("Payments");
+        api.MapGet("/{orderId:guid}", GetPaymentAsync).WithName("GetPayment");
         return app;
     }
+
+    internal static async Task<Results<Ok<PaymentRecord>, ProblemHttpResult>> GetPaymentAsync(Guid orderId, PaymentRepository payments, CancellationToken cancellationToken) =>
+        await payments.FindAsync(orderId, cancellationToken) is { } payment
+            ? TypedResults.Ok(payment)
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Payment not found", detail: $"No payment for order {orderId}.");
 }
