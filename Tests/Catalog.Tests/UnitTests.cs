@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Platform.Catalog.Apis;
 
 namespace Platform.Catalog.Tests;
@@ -70,5 +73,37 @@ public sealed class UnitTests
         var errors = HttpValidation.ValidateItem(new CatalogItemRequest("", new string('x', 2001), 0m, null, -1, -5));
         Assert.Equal(["availableStock", "brandId", "categoryId", "description", "name", "price"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(HttpValidation.ValidateItem(new CatalogItemRequest("Lamp", null, 9.99m, 1, 1, null)));
+    }
+}
+
+public sealed class LoggingConfigurationTests
+{
+    [Fact]
+    public void The_cache_library_logs_warnings_but_not_every_lookup()
+    {
+        // FusionCache logs each call and return at Information: on the hot path that was 500 MB of console output a
+        // minute and a third of an L1 read's throughput, so the catalog's own settings keep it at Warning.
+        var settings = new ConfigurationBuilder().AddJsonFile(CatalogAppSettings(), optional: false).Build();
+        using var services = new ServiceCollection()
+            .AddLogging(logging => logging.AddConfiguration(settings.GetSection("Logging")).AddConsole())
+            .BuildServiceProvider();
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger("ZiggyCreatures.Caching.Fusion.FusionCache");
+
+        Assert.False(logger.IsEnabled(LogLevel.Information));
+        Assert.True(logger.IsEnabled(LogLevel.Warning));
+    }
+
+    private static string CatalogAppSettings()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "Services", "Catalog", "appsettings.json");
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        throw new FileNotFoundException("Services/Catalog/appsettings.json not found above " + AppContext.BaseDirectory);
     }
 }
