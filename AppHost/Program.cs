@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -11,8 +12,27 @@ var catalogDb = postgres.AddDatabase("catalogdb");
 var orderDb = postgres.AddDatabase("orderdb");
 var paymentDb = postgres.AddDatabase("paymentdb");
 var notificationDb = postgres.AddDatabase("notificationdb");
+var identityDb = postgres.AddDatabase("identitydb");
 
 var messaging = builder.AddRabbitMQ("messaging").WithLocalProcessFallback();
+
+// Who exists: demo users and service clients, every password and secret generated per run (docs/security.md).
+var demoUsers = new (string Name, string Roles)[] { ("alice", "buyer"), ("bob", "buyer"), ("admin", "catalog-admin") };
+var identity = builder.AddProject<Projects.Identity>("identity")
+    .WithReference(identityDb).WaitFor(identityDb)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+identity.WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"));
+// demo users exist only where the AppHost runs the system; a deployment creates its real users itself
+foreach (var (name, roles) in builder.ExecutionContext.IsRunMode ? demoUsers : [])
+{
+    var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 1, MinUpper = 1, MinNumeric = 1 }, secret: true);
+    identity.WithEnvironment($"Identity__Users__{name}__Password", password).WithEnvironment($"Identity__Users__{name}__Roles", roles);
+}
+
+var orderClientSecret = builder.AddParameter("order-client-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+identity.WithEnvironment("Identity__Clients__order__Secret", orderClientSecret)
+    .WithEnvironment("Identity__Clients__order__Scopes", "catalog.internal");
 
 var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithReference(cache).WaitFor(cache)
@@ -46,6 +66,19 @@ builder.AddProject<Projects.Notification>("notification")
     .WithReference(messaging).WaitFor(messaging)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+
+if (builder.ExecutionContext.IsRunMode && builder.Environment.IsDevelopment())
+{
+    // once, on this console only: the demo users' generated passwords, for the README's curl
+    builder.Eventing.Subscribe<ResourceReadyEvent>(identity.Resource, async (_, cancellationToken) =>
+    {
+        foreach (var (name, roles) in demoUsers)
+        {
+            var password = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == $"{name}-password");
+            Console.WriteLine($"Demo user {name} ({roles}): password {await password.GetValueAsync(cancellationToken)}");
+        }
+    });
+}
 
 builder.WithUnhealthyRecheckStep(TimeSpan.FromMilliseconds(200))
     .WithQuickShutdown(patience: TimeSpan.FromSeconds(20), exportTimeout: TimeSpan.FromSeconds(2))

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -25,10 +26,9 @@ namespace Microsoft.Extensions.Hosting;
 public static class Extensions
 {
     /// <summary>The ActivitySources traced: the platform's own ("Platform.Locking", "Platform.Messaging" ...) and the
-    /// libraries'. Of FusionCache only what leaves the process (Redis level, backplane): its operation and memory-level
-    /// sources would add spans to every request a memory hit answers, the hottest path there is.</summary>
-    public static readonly IReadOnlyList<string> TracedSources =
-        ["Platform.*", "MassTransit", "Npgsql", "ZiggyCreatures.Caching.Fusion.Distributed", "ZiggyCreatures.Caching.Fusion.Backplane"];
+    /// libraries'. Not FusionCache's: its operation and memory-level spans would come with every request a memory hit
+    /// answers, the hottest path there is, and its Redis-level spans repeat the Redis instrumentation's own.</summary>
+    public static readonly IReadOnlyList<string> TracedSources = ["Platform.*", "MassTransit", "Npgsql"];
 
     /// <summary>The Meters exported: the platform's and the libraries', FusionCache's hit, miss and stale counts included
     /// (counters cost nanoseconds; a span costs an export).</summary>
@@ -78,6 +78,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter([.. Meters]))
             .WithTracing(tracing => tracing
+                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSamplingRatio(builder.Configuration, builder.Environment))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource([.. TracedSources])
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))
@@ -95,6 +96,19 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>Setting for the share of new traces recorded (0 to 1).</summary>
+    public const string TraceSamplingRatioKey = "OpenTelemetry:Tracing:SamplingRatio";
+
+    /// <summary>
+    /// The share of traces a service starts that are recorded: <see cref="TraceSamplingRatioKey"/>, else every one in
+    /// Development and one in ten elsewhere. Exporting a span per request cost a memory-hit read 40 % of its
+    /// throughput (docs/benchmarks.md); at tens of thousands of requests a second one in ten still shows every route
+    /// many times a second. Parent-based: a request that arrives in a recorded trace is recorded, so a trace is kept or
+    /// dropped whole across services.
+    /// </summary>
+    public static double TraceSamplingRatio(IConfiguration configuration, IHostEnvironment environment) =>
+        Math.Clamp(configuration.GetValue<double?>(TraceSamplingRatioKey) ?? (environment.IsDevelopment() ? 1.0 : 0.1), 0, 1);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

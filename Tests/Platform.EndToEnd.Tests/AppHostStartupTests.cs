@@ -18,8 +18,8 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
         output.WriteLine($"All healthy after {fixture.App.StartupDuration.TotalSeconds:F1} s (from StartAsync)");
 
         Assert.Equal(
-            ["cache", "cache-server", "catalog", "catalogdb", "messaging", "messaging-epmd", "messaging-server", "notification", "notificationdb",
-             "order", "orderdb", "payment", "payment-provider", "paymentdb", "postgres", "postgres-server"],
+            ["cache", "cache-server", "catalog", "catalogdb", "identity", "identitydb", "messaging", "messaging-epmd", "messaging-server",
+             "notification", "notificationdb", "order", "orderdb", "payment", "payment-provider", "paymentdb", "postgres", "postgres-server"],
             fixture.App.Resources.Select(r => r.Name).Order(StringComparer.Ordinal));
         Assert.Equal(2, fixture.App.Instances("catalog").Count);
         foreach (var resource in fixture.App.Resources)

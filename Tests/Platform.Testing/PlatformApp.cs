@@ -82,6 +82,12 @@ public sealed class PlatformApp : IAsyncDisposable
         await App.GetConnectionStringAsync(resource, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"{resource} has no connection string.");
 
+    /// <summary>A parameter's value as the AppHost resolved it (a generated password or secret, for instance).</summary>
+    public async Task<string> ParameterValueAsync(string parameter, CancellationToken cancellationToken = default) =>
+        await App.Services.GetRequiredService<DistributedApplicationModel>().Resources.OfType<ParameterResource>().Single(p => p.Name == parameter)
+            .GetValueAsync(cancellationToken).ConfigureAwait(false)
+        ?? throw new InvalidOperationException($"Parameter {parameter} has no value.");
+
     /// <summary>The current state of each instance of a resource (replicas in name order).</summary>
     public IReadOnlyList<ResourceEvent> Instances(string resource)
     {

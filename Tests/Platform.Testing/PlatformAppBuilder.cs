@@ -99,10 +99,13 @@ public sealed class PlatformAppBuilder
         {
             await platform.StartAsync(startupTimeout ?? TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
+            // what the services said before it went wrong, so a failed start explains itself in the test's output
+            var said = string.Join('\n', platform.Resources.OfType<ProjectResource>()
+                .SelectMany(project => platform.Logs(project.Name).TakeLast(15).Select(line => $"{project.Name}: {line.Text}")));
             await platform.DisposeAsync().ConfigureAwait(false);
-            throw;
+            throw new InvalidOperationException($"The AppHost did not start: {ex.Message}\nLast lines of its services:\n{said}", ex);
         }
 
         return platform;

@@ -39,6 +39,8 @@ internal sealed class LoopbackApp : IAsyncDisposable
         builder.Logging.ClearProviders();
         // Whatever the machine's environment says, a test exports only where it asks to.
         builder.Configuration.AddInMemoryCollection([new(OtelKeys.Endpoint, "")]);
+        // Production samples one trace in ten; a test that looks for its spans records them all unless it says otherwise
+        builder.Configuration.AddInMemoryCollection([new(Microsoft.Extensions.Hosting.Extensions.TraceSamplingRatioKey, "1")]);
         // Retries without waiting. (It also gives "HttpClient:Resilience" a key: AddServiceDefaults throws without one.)
         builder.Configuration.AddInMemoryCollection(ClientContainer.FastRetries);
         if (settings is not null)

@@ -1,0 +1,104 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.Tokens;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+
+namespace Platform.Identity.Apis;
+
+/// <summary>
+/// The token endpoint's decisions. OpenIddict has already checked the client, its grant and scopes; this says who the
+/// token is for: a service (client credentials), a user by password (Development only), or the user a refresh token
+/// names, read again so that a removed user or role stops at the next refresh.
+/// </summary>
+public static class TokenApi
+{
+    /// <summary>The audience every access token names, and every service checks.</summary>
+    public const string Audience = "platform-api";
+
+    public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/connect/token", ExchangeAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    internal static async Task<Results<SignInHttpResult, ForbidHttpResult>> ExchangeAsync(
+        HttpContext http, IOpenIddictApplicationManager applications, UserManager<IdentityUser> users, CancellationToken cancellationToken)
+    {
+        var request = http.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The token endpoint was reached without OpenIddict's request: is UseAuthentication missing?");
+
+        if (request.IsClientCredentialsGrantType())
+        {
+            var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
+                ?? throw new InvalidOperationException("OpenIddict authenticated a client it cannot find.");
+            var service = NewIdentity();
+            service.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, cancellationToken));
+            return SignIn(service, request.GetScopes());
+        }
+
+        if (request.IsPasswordGrantType())
+        {
+            var user = await users.FindByNameAsync(request.Username ?? "");
+            if (user is null || await users.IsLockedOutAsync(user))
+            {
+                return Refuse("The user name or password is wrong, or the account is locked.");
+            }
+
+            if (!await users.CheckPasswordAsync(user, request.Password ?? ""))
+            {
+                await users.AccessFailedAsync(user);
+                return Refuse("The user name or password is wrong, or the account is locked.");
+            }
+
+            await users.ResetAccessFailedCountAsync(user);
+            return SignIn(await UserIdentityAsync(users, user), request.GetScopes());
+        }
+
+        if (request.IsRefreshTokenGrantType())
+        {
+            var stored = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+            var user = stored.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
+            if (user is null || await users.IsLockedOutAsync(user))
+            {
+                return Refuse("The refresh token's user no longer exists or is locked.");
+            }
+
+            return SignIn(await UserIdentityAsync(users, user), stored.Principal!.GetScopes());
+        }
+
+        return TypedResults.Forbid(Problem(Errors.UnsupportedGrantType, "This grant type is not supported."), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    private static ClaimsIdentity NewIdentity() =>
+        new(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+
+    private static async Task<ClaimsIdentity> UserIdentityAsync(UserManager<IdentityUser> users, IdentityUser user)
+    {
+        var identity = NewIdentity();
+        identity.SetClaim(Claims.Subject, user.Id).SetClaim(Claims.Name, user.UserName);
+        identity.SetClaims(Claims.Role, [.. await users.GetRolesAsync(user)]);
+        return identity;
+    }
+
+    private static SignInHttpResult SignIn(ClaimsIdentity identity, IEnumerable<string> scopes)
+    {
+        identity.SetScopes(scopes);
+        identity.SetResources(Audience);
+        // everything this server puts in the principal is for the access token; nothing goes to an identity token
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static ForbidHttpResult Refuse(string description) =>
+        TypedResults.Forbid(Problem(Errors.InvalidGrant, description), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+
+    private static AuthenticationProperties Problem(string error, string description) => new(new Dictionary<string, string?>
+    {
+        [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+        [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+    });
+}

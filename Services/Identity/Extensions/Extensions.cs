@@ -1,0 +1,70 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+using Npgsql;
+using OpenIddict.Server;
+using Platform.Identity.Infrastructure;
+
+namespace Platform.Identity.Extensions;
+
+internal static class Extensions
+{
+    /// <summary>Everything the identity service registers: its database and schema, users and roles, the OpenID Connect server.</summary>
+    public static IHostApplicationBuilder AddIdentityServices(this IHostApplicationBuilder builder)
+    {
+        builder.AddServiceDatabase("identitydb").AddSchemaMigrations("identity", IdentitySchema.Migrations);
+        // EF Core on the service's one pool (Aspire.Npgsql's data source), so its connections count against the same bound
+        builder.Services.AddDbContext<IdentityDb>((services, options) =>
+            options.UseNpgsql(services.GetRequiredService<NpgsqlDataSource>()).UseOpenIddict());
+
+        builder.Services.AddIdentityCore<IdentityUser>(options =>
+            {
+                // length over symbols (NIST SP 800-63B); the AppHost's generated passwords are 20 letters and digits,
+                // which a curl can carry without escaping
+                options.Password.RequiredLength = 12;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<IdentityDb>();
+
+        var settings = IdentitySettings.From(builder.Configuration);
+        builder.Services.AddSingleton(settings);
+        builder.Services.AddSingleton<IdentityKeys>();
+        builder.Services.AddOpenIddict()
+            .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("connect/token");
+                server.AllowClientCredentialsFlow().AllowRefreshTokenFlow();
+                if (builder.Environment.IsDevelopment())
+                {
+                    // a newcomer's one curl for a demo buyer's token; real clients use the authorization code flow
+                    server.AllowPasswordFlow();
+                }
+
+                if (settings.Issuer is { } issuer)
+                {
+                    // pinned: tokens minted through the gateway and read by services name the same issuer
+                    server.SetIssuer(issuer);
+                }
+
+                server.SetAccessTokenLifetime(settings.AccessTokenLifetime).SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
+                server.RegisterScopes(Scopes.OfflineAccess, IdentityNames.CatalogInternalScope);
+                // plain signed JWTs, which every service validates itself with JwtBearer against the published keys
+                server.DisableAccessTokenEncryption();
+                // TLS ends in front of the service (the gateway, the ingress); inside, it is plain HTTP
+                server.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+            });
+        builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IdentityKeys>((options, keys) =>
+        {
+            options.SigningCredentials.Add(new SigningCredentials(keys.Signing, SecurityAlgorithms.RsaSha256));
+            options.EncryptionCredentials.Add(new EncryptingCredentials(keys.Encryption, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
+        });
+        builder.Services.AddHostedService<IdentitySeeder>();
+        builder.Services.AddHostedService<TokenPruner>();
+        return builder;
+    }
+}

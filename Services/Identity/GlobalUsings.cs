@@ -1,0 +1,3 @@
+global using Platform.Identity.Apis;
+global using Platform.Identity.Extensions;
+global using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -1,0 +1,52 @@
+namespace Platform.Identity.Infrastructure;
+
+/// <summary>
+/// Section <c>Identity</c>: the issuer, token lifetimes, and who exists: users (<c>Users:{name}:Password</c>,
+/// <c>Roles</c>) and service clients (<c>Clients:{id}:Secret</c>, <c>Scopes</c>). The AppHost generates every password
+/// and secret as a parameter; nothing here has a default secret.
+/// </summary>
+public sealed record IdentitySettings(
+    Uri? Issuer,
+    TimeSpan AccessTokenLifetime,
+    TimeSpan RefreshTokenLifetime,
+    IReadOnlyList<SeededUser> Users,
+    IReadOnlyList<ServiceClient> Clients)
+{
+    public static IdentitySettings From(IConfiguration configuration)
+    {
+        var section = configuration.GetSection("Identity");
+        var issuer = section["Issuer"];
+        return new(
+            string.IsNullOrEmpty(issuer) ? null : new Uri(issuer, UriKind.Absolute),
+            section.GetValue("AccessTokenLifetime", TimeSpan.FromMinutes(15)),
+            section.GetValue("RefreshTokenLifetime", TimeSpan.FromDays(7)),
+            [.. section.GetSection("Users").GetChildren()
+                .Where(user => !string.IsNullOrEmpty(user["Password"]))
+                .Select(user => new SeededUser(user.Key, user["Password"]!, List(user["Roles"])))],
+            [.. section.GetSection("Clients").GetChildren()
+                .Where(client => !string.IsNullOrEmpty(client["Secret"]))
+                .Select(client => new ServiceClient(client.Key, client["Secret"]!, List(client["Scopes"])))]);
+    }
+
+    private static string[] List(string? text) =>
+        text?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) ?? [];
+}
+
+/// <summary>A user the identity service creates, or whose password and roles it brings back to these, at start.</summary>
+public sealed record SeededUser(string UserName, string Password, IReadOnlyList<string> Roles);
+
+/// <summary>A service that gets tokens for itself (client credentials) with these scopes.</summary>
+public sealed record ServiceClient(string ClientId, string Secret, IReadOnlyList<string> Scopes);
+
+/// <summary>The roles and scopes the platform's services check.</summary>
+public static class IdentityNames
+{
+    public const string BuyerRole = "buyer";
+    public const string CatalogAdminRole = "catalog-admin";
+
+    /// <summary>Reading internal prices and reserving stock: services only.</summary>
+    public const string CatalogInternalScope = "catalog.internal";
+
+    /// <summary>The public client a developer's curl uses for the password grant (Development only).</summary>
+    public const string DevelopmentClientId = "platform-dev";
+}
