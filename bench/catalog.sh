@@ -12,7 +12,7 @@
 # last the line ratio_l1_vs_kestrel=<median>.
 # MODES adds, for finding where a memory hit spends its time beyond bare Kestrel:
 #   l1-nolimit  l1 with the per-client rate limiter off      l1-notel  l1 exporting no telemetry (no OTLP endpoint)
-#   l1-bare     l1 with neither
+#   l1-bare     l1 with neither                          l1-nospans  l1 recording no trace (metrics and logs exported)
 # Env: DURATION (10), WARMUP (45), REPEATS (5), CONNECTIONS (64), THREADS (2), HOT (1000), MODES ("l1 l2 db").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,6 +84,7 @@ for mode in $MODES; do
     l1-nolimit) start_catalog TwoLevel "${NO_LIMIT[@]}" ;;
     l1-notel) start_catalog TwoLevel "${NO_TELEMETRY[@]}" ;;
     l1-bare) start_catalog TwoLevel "${NO_LIMIT[@]}" "${NO_TELEMETRY[@]}" ;;
+    l1-nospans) start_catalog TwoLevel --env catalog:OpenTelemetry__Tracing__SamplingRatio=0 ;;
     *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
   base=$(host_line replica catalog)
