@@ -7,7 +7,7 @@
 # Prints orders per second, the POST latency and POST → confirmation heard (p50, p99), where the time goes (each
 # stage from the services' own timestamps) and the CPU each process used; last the line orders_per_s=<x>.
 # Exits non-zero when any order fails (not 201, never finished) or is cancelled.
-# Env: DURATION (default 20), WARMUP (default 60: six .NET processes tiering their JIT on two cores take about 40 s
+# Env: SAMPLING (share of traces recorded; default Production's 0.1), DURATION (default 20), WARMUP (default 60: six .NET processes tiering their JIT on two cores take about 40 s
 #      to reach a steady rate; see docs/benchmarks.md), CONCURRENCY (default 32), PRODUCTS (default 4),
 #      ORDER_TIMEOUT (seconds an order may take before it counts as failed, default 60).
 set -euo pipefail
@@ -19,8 +19,13 @@ source bench/bench-host.sh
 build_release bench/BenchHost/BenchHost.csproj bench/OrderBench/OrderBench.csproj
 WORK=$(mktemp -d) # 0700: the host writes the databases' connection strings (generated passwords) there
 trap 'stop_bench_host; rm -rf "$WORK"' EXIT
-BENCH_CONNECTIONS="$WORK/connections" start_bench_host 240
+# SAMPLING: the share of traces recorded (default: what Production records, one in ten); SAMPLING=1 records every one
+sampling=()
+if [ -n "${SAMPLING:-}" ]; then
+  for service in catalog order payment payment-provider notification; do sampling+=(--env "$service:OpenTelemetry__Tracing__SamplingRatio=$SAMPLING"); done
+fi
+BENCH_CONNECTIONS="$WORK/connections" start_bench_host 240 "${sampling[@]}"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), dotnet $(dotnet --version)"
 echo "system: catalog ×2, order, payment, payment-provider, notification; Redis, PostgreSQL, RabbitMQ; Release, Production;"
-echo "  every span, metric and log exported over OTLP to the Aspire dashboard, as under ./run.sh"
+echo "  traces (share recorded: ${SAMPLING:-0.1, as in Production}), metrics and logs exported over OTLP to the Aspire dashboard"
 dotnet bench/OrderBench/bin/Release/net10.0/OrderBench.dll "$WORK/host.log" "$WORK/connections"
