@@ -35,6 +35,7 @@ identity.WithEnvironment("Identity__Clients__order__Secret", orderClientSecret)
     .WithEnvironment("Identity__Clients__order__Scopes", "catalog.internal");
 
 var catalog = builder.AddProject<Projects.Catalog>("catalog")
+    .WithReference(identity).WaitFor(identity)
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(messaging).WaitFor(messaging)
@@ -43,6 +44,8 @@ var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithExternalHttpEndpoints();
 
 builder.AddProject<Projects.Order>("order")
+    .WithReference(identity).WaitFor(identity)
+    .WithEnvironment("Identity__ClientId", "order").WithEnvironment("Identity__ClientSecret", orderClientSecret)
     .WithReference(cache).WaitFor(cache)
     .WithReference(orderDb).WaitFor(orderDb)
     .WithReference(messaging).WaitFor(messaging)

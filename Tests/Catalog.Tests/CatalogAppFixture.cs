@@ -27,6 +27,11 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public HttpClient Replica1 { get; private set; } = null!;
 
+    /// <summary>The replicas as the order service calls them: with its token (scope catalog.internal).</summary>
+    public HttpClient ServiceReplica0 { get; private set; } = null!;
+
+    public HttpClient ServiceReplica1 { get; private set; } = null!;
+
     public string DatabaseConnectionString { get; private set; } = "";
 
     public string RedisConnectionString { get; private set; } = "";
@@ -43,6 +48,12 @@ public class CatalogAppFixture : IAsyncLifetime
 
         Replica0 = _app.CreateReplicaClient("catalog", 0);
         Replica1 = _app.CreateReplicaClient("catalog", 1);
+        // the order service's own token, for the internal endpoints
+        var serviceToken = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _app.ServiceTokenAsync("order", "catalog.internal"));
+        ServiceReplica0 = _app.CreateReplicaClient("catalog", 0);
+        ServiceReplica0.DefaultRequestHeaders.Authorization = serviceToken;
+        ServiceReplica1 = _app.CreateReplicaClient("catalog", 1);
+        ServiceReplica1.DefaultRequestHeaders.Authorization = serviceToken;
         DatabaseConnectionString = await _app.ConnectionStringAsync("catalogdb");
         RedisConnectionString = await _app.ConnectionStringAsync("cache");
     }
@@ -51,6 +62,8 @@ public class CatalogAppFixture : IAsyncLifetime
     {
         Replica0?.Dispose();
         Replica1?.Dispose();
+        ServiceReplica0?.Dispose();
+        ServiceReplica1?.Dispose();
         if (_app is not null)
         {
             await _app.DisposeAsync();

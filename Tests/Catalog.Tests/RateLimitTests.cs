@@ -33,7 +33,7 @@ public sealed class RateLimitTests(RateLimitFixture fixture)
 
         for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? fixture.Replica0 : fixture.Replica1).GetAsync($"/api/catalog/internal/prices?ids={1 + i}")).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await (i % 2 == 0 ? fixture.ServiceReplica0 : fixture.ServiceReplica1).GetAsync($"/api/catalog/internal/prices?ids={1 + i}")).StatusCode);
         }
     }
 }

@@ -82,8 +82,6 @@ public sealed class ReadApiTests(CatalogFixture fixture)
     [InlineData("/api/catalog/items/search")]
     [InlineData("/api/catalog/items/by-ids?ids=1,x")]
     [InlineData("/api/catalog/items/by-ids")]
-    [InlineData("/api/catalog/internal/prices?ids=0")]
-    [InlineData("/api/catalog/internal/prices")]
     [InlineData("/api/catalog/bestsellers?top=0")]
     [InlineData("/api/catalog/bestsellers?top=101")]
     public async Task Bad_input_is_a_400_problem(string url)
@@ -91,6 +89,33 @@ public sealed class ReadApiTests(CatalogFixture fixture)
         var response = await fixture.Replica0.GetAsync(url);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Internal_prices_answer_a_service_token_with_catalog_internal_and_nobody_else()
+    {
+        const string Prices = "/api/catalog/internal/prices?ids=1,2";
+        var anonymous = await fixture.Replica0.GetAsync(Prices);
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
+
+        // a buyer's valid token is not a service's
+        using var buyer = fixture.App.CreateReplicaClient("catalog", 1);
+        buyer.DefaultRequestHeaders.Authorization = new("Bearer", await fixture.App.UserTokenAsync("alice"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await buyer.GetAsync(Prices)).StatusCode);
+
+        using var forged = fixture.App.CreateReplicaClient("catalog", 0);
+        var token = fixture.ServiceReplica0.DefaultRequestHeaders.Authorization!.Parameter!;
+        forged.DefaultRequestHeaders.Authorization = new("Bearer", token[..^4] + (token[^4..] == "AAAA" ? "BBBB" : "AAAA"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync(Prices)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await fixture.ServiceReplica1.GetAsync(Prices)).StatusCode);
+        foreach (var bad in new[] { "/api/catalog/internal/prices?ids=0", "/api/catalog/internal/prices" })
+        {
+            var response = await fixture.ServiceReplica0.GetAsync(bad);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
     }
 
     [Theory]

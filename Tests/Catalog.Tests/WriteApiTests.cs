@@ -52,16 +52,16 @@ public sealed class WriteApiTests(CatalogFixture fixture)
         var id = TestData.FreshSeededId();
         async Task<decimal> PriceAsync(HttpClient replica) =>
             Assert.Single((await replica.GetFromJsonAsync<List<CatalogItem>>($"/api/catalog/internal/prices?ids={id},99999999", CatalogAppFixture.Json))!).Price;
-        await PriceAsync(fixture.Replica0);
-        await PriceAsync(fixture.Replica1);
+        await PriceAsync(fixture.ServiceReplica0);
+        await PriceAsync(fixture.ServiceReplica1);
         Assert.Equal("HIT-L1", (await fixture.Replica1.GetAsync($"/api/catalog/items/{id}")).CacheHeader());
 
         var current = await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
         var put = await fixture.Replica0.PutAsync(id, current.ToRequest(price: current.Price + 1m), current.ETag);
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
 
-        Assert.Equal(current.Price + 1m, await PriceAsync(fixture.Replica1));
-        Assert.Equal(current.Price + 1m, await PriceAsync(fixture.Replica0));
+        Assert.Equal(current.Price + 1m, await PriceAsync(fixture.ServiceReplica1));
+        Assert.Equal(current.Price + 1m, await PriceAsync(fixture.ServiceReplica0));
     }
 
     [Fact]

@@ -88,6 +88,41 @@ public sealed class PlatformApp : IAsyncDisposable
             .GetValueAsync(cancellationToken).ConfigureAwait(false)
         ?? throw new InvalidOperationException($"Parameter {parameter} has no value.");
 
+    /// <summary>An access token from the AppHost's identity service for a service client (its secret is the
+    /// <c>{clientId}-client-secret</c> parameter), as the service itself would get it.</summary>
+    public Task<string> ServiceTokenAsync(string clientId, string scope, CancellationToken cancellationToken = default) =>
+        TokenAsync(async () => new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = await ParameterValueAsync($"{clientId}-client-secret", cancellationToken).ConfigureAwait(false),
+            ["scope"] = scope,
+        }, cancellationToken);
+
+    /// <summary>An access token for one of the AppHost's demo users (password grant, Development only).</summary>
+    public Task<string> UserTokenAsync(string user, CancellationToken cancellationToken = default) =>
+        TokenAsync(async () => new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["client_id"] = "platform-dev",
+            ["username"] = user,
+            ["password"] = await ParameterValueAsync($"{user}-password", cancellationToken).ConfigureAwait(false),
+        }, cancellationToken);
+
+    private async Task<string> TokenAsync(Func<Task<Dictionary<string, string>>> form, CancellationToken cancellationToken)
+    {
+        using var identity = CreateHttpClient("identity");
+        using var content = new FormUrlEncodedContent(await form().ConfigureAwait(false));
+        using var response = await identity.PostAsync("/connect/token", content, cancellationToken).ConfigureAwait(false);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"The identity service refused the token request: {(int)response.StatusCode} {body}");
+        }
+
+        return (string)System.Text.Json.Nodes.JsonNode.Parse(body)!["access_token"]!;
+    }
+
     /// <summary>The current state of each instance of a resource (replicas in name order).</summary>
     public IReadOnlyList<ResourceEvent> Instances(string resource)
     {

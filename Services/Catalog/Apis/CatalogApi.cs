@@ -26,8 +26,9 @@ public static class CatalogApi
         api.MapGet("/bestsellers", GetBestsellersAsync).WithName("GetBestsellers");
         api.MapCatalogWrites();
         // service-to-service (the order flow), so not limited per client: every order the order service places asks
-        // for prices, and one order instance is one client address
-        app.MapGroup("/api/catalog").MapGet("/internal/prices", GetPricesAsync).WithName("GetPrices").WithTags("Ordering (internal)");
+        // for prices, and one order instance is one client address; a service's token with catalog.internal instead
+        app.MapGroup("/api/catalog").MapGet("/internal/prices", GetPricesAsync).WithName("GetPrices").WithTags("Ordering (internal)")
+            .RequireAuthorization(Extensions.CatalogPolicies.Internal);
         return app;
     }
 

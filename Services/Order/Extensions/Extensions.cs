@@ -25,7 +25,8 @@ internal static class Extensions
         builder.Services.AddOptions<OrderingOptions>().BindConfiguration("Ordering");
         builder.Services.AddSingleton<OrderRepository>();
         builder.Services.AddHostedService<OrderTimeoutSweeper>();
-        builder.Services.AddHttpClient<CatalogClient>(client => client.BaseAddress = new Uri("https+http://catalog"));
+        builder.Services.AddHttpClient<CatalogClient>(client => client.BaseAddress = new Uri("https+http://catalog"))
+            .AddServiceToken("catalog.internal");
         return builder;
     }
 }

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Every service validates access tokens itself (defence in depth, not only at a gateway): JwtBearer against the
+/// identity service's discovery document, found through service discovery (<c>http://identity</c>). The document and
+/// its keys are fetched once and cached (JwtBearer refreshes them every 12 h, or when a token names an unknown key), so
+/// no request calls the identity service.
+/// </summary>
+public static class TokenValidationExtensions
+{
+    /// <summary>The audience the identity service puts in every access token.</summary>
+    public const string Audience = "platform-api";
+
+    private const string MetadataClient = "identity-metadata";
+
+    /// <summary>
+    /// Registers JwtBearer without making it the default scheme: only endpoints whose policy names it authenticate, so
+    /// anonymous hot paths (a cached product read) pay nothing for it.
+    /// </summary>
+    public static IHostApplicationBuilder AddTokenValidation(this IHostApplicationBuilder builder)
+    {
+        var identity = builder.Configuration["Identity:Authority"] ?? "http://identity";
+        builder.Services.AddHttpClient(MetadataClient);
+        builder.Services.AddAuthentication().AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IHttpClientFactory>((options, clients) =>
+        {
+            // the factory's client resolves http://identity through service discovery; JwtBearer's own would not
+            options.Backchannel = clients.CreateClient(MetadataClient);
+            options.MetadataAddress = $"{identity.TrimEnd('/')}/.well-known/openid-configuration";
+            options.RequireHttpsMetadata = false; // TLS ends in front of the services
+            options.MapInboundClaims = false; // "sub", "role", "scope" stay what the token says
+            options.Audience = Audience;
+            options.TokenValidationParameters.NameClaimType = "name";
+            options.TokenValidationParameters.RoleClaimType = "role";
+            options.TokenValidationParameters.ValidTypes = ["at+jwt"]; // an identity token is not an access token
+        });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    /// <summary>A valid access token whose space-separated <c>scope</c> claim holds <paramref name="scope"/>.</summary>
+    public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder policy, string scope) =>
+        policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.FindFirst("scope")?.Value.Split(' ').Contains(scope) == true);
+}
