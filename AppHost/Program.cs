@@ -24,10 +24,12 @@ var identity = builder.AddProject<Projects.Identity>("identity")
     .WithExternalHttpEndpoints();
 identity.WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"));
 // demo users exist only where the AppHost runs the system; a deployment creates its real users itself
+var demoPasswords = new List<(string Name, string Roles, IResourceBuilder<ParameterResource> Password)>();
 foreach (var (name, roles) in builder.ExecutionContext.IsRunMode ? demoUsers : [])
 {
     var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 1, MinUpper = 1, MinNumeric = 1 }, secret: true);
     identity.WithEnvironment($"Identity__Users__{name}__Password", password).WithEnvironment($"Identity__Users__{name}__Roles", roles);
+    demoPasswords.Add((name, roles, password));
 }
 
 var orderClientSecret = builder.AddParameter("order-client-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
@@ -75,10 +77,9 @@ if (builder.ExecutionContext.IsRunMode && builder.Environment.IsDevelopment())
     // once, on this console only: the demo users' generated passwords, for the README's curl
     builder.Eventing.Subscribe<ResourceReadyEvent>(identity.Resource, async (_, cancellationToken) =>
     {
-        foreach (var (name, roles) in demoUsers)
+        foreach (var (name, roles, password) in demoPasswords)
         {
-            var password = builder.Resources.OfType<ParameterResource>().Single(p => p.Name == $"{name}-password");
-            Console.WriteLine($"Demo user {name} ({roles}): password {await password.GetValueAsync(cancellationToken)}");
+            Console.WriteLine($"Demo user {name} ({roles}): password {await password.Resource.GetValueAsync(cancellationToken)}");
         }
     });
 }

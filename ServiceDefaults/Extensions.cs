@@ -33,7 +33,7 @@ public static class Extensions
     /// <summary>The Meters exported: the platform's and the libraries', FusionCache's hit, miss and stale counts included
     /// (counters cost nanoseconds; a span costs an export).</summary>
     public static readonly IReadOnlyList<string> Meters =
-        ["Platform.*", "MassTransit", "Npgsql", "ZiggyCreatures.Caching.Fusion", "ZiggyCreatures.Caching.Fusion.Distributed", "ZiggyCreatures.Caching.Fusion.Backplane"];
+        [.. TracedSources, "ZiggyCreatures.Caching.Fusion", "ZiggyCreatures.Caching.Fusion.Distributed", "ZiggyCreatures.Caching.Fusion.Backplane"];
 
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -43,7 +43,7 @@ public sealed class ServiceTokens(IHttpClientFactory clients, IConfiguration con
                 ["client_secret"] = configuration["Identity:ClientSecret"] ?? throw new InvalidOperationException("Identity:ClientSecret is not set."),
                 ["scope"] = scope,
             });
-            var authority = (configuration["Identity:Authority"] ?? "http://identity").TrimEnd('/');
+            var authority = TokenValidationExtensions.IdentityAuthority(configuration);
             using var response = await clients.CreateClient(TokenClient).PostAsync($"{authority}/connect/token", form, cancellationToken).ConfigureAwait(false);
             response.EnsureSuccessStatusCode();
             var token = await response.Content.ReadFromJsonAsync<TokenResponse>(cancellationToken).ConfigureAwait(false)

@@ -24,14 +24,16 @@ public static class TokenValidationExtensions
     /// </summary>
     public static IHostApplicationBuilder AddTokenValidation(this IHostApplicationBuilder builder)
     {
-        var identity = builder.Configuration["Identity:Authority"] ?? "http://identity";
+        // ASP.NET Core makes a lone scheme the default, which would run JwtBearer on every request
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        var identity = IdentityAuthority(builder.Configuration);
         builder.Services.AddHttpClient(MetadataClient);
         builder.Services.AddAuthentication().AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IHttpClientFactory>((options, clients) =>
         {
             // the factory's client resolves http://identity through service discovery; JwtBearer's own would not
             options.Backchannel = clients.CreateClient(MetadataClient);
-            options.MetadataAddress = $"{identity.TrimEnd('/')}/.well-known/openid-configuration";
+            options.MetadataAddress = $"{identity}/.well-known/openid-configuration";
             options.RequireHttpsMetadata = false; // TLS ends in front of the services
             options.MapInboundClaims = false; // "sub", "role", "scope" stay what the token says
             options.Audience = Audience;
@@ -42,6 +44,10 @@ public static class TokenValidationExtensions
         builder.Services.AddAuthorization();
         return builder;
     }
+
+    /// <summary>The identity service's base address: <c>Identity:Authority</c>, else <c>http://identity</c> (service discovery).</summary>
+    public static string IdentityAuthority(IConfiguration configuration) =>
+        (configuration["Identity:Authority"] ?? "http://identity").TrimEnd('/');
 
     /// <summary>A valid access token whose space-separated <c>scope</c> claim holds <paramref name="scope"/>.</summary>
     public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder policy, string scope) =>

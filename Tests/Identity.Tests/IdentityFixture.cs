@@ -46,7 +46,7 @@ public sealed class IdentityFixture : IAsyncLifetime
         return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = (string)discovery["issuer"]!,
-            ValidAudience = "platform-api",
+            ValidAudience = Microsoft.Extensions.Hosting.TokenValidationExtensions.Audience,
             IssuerSigningKeys = keys.GetSigningKeys(),
             ValidTypes = ["at+jwt"],
         });

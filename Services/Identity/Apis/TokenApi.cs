@@ -16,9 +16,6 @@ namespace Platform.Identity.Apis;
 /// </summary>
 public static class TokenApi
 {
-    /// <summary>The audience every access token names, and every service checks.</summary>
-    public const string Audience = "platform-api";
-
     public static IEndpointRouteBuilder MapTokenApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/connect/token", ExchangeAsync).ExcludeFromDescription();
@@ -87,7 +84,7 @@ public static class TokenApi
     private static SignInHttpResult SignIn(ClaimsIdentity identity, IEnumerable<string> scopes)
     {
         identity.SetScopes(scopes);
-        identity.SetResources(Audience);
+        identity.SetResources(TokenValidationExtensions.Audience);
         // everything this server puts in the principal is for the access token; nothing goes to an identity token
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return TypedResults.SignIn(new ClaimsPrincipal(identity), authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);

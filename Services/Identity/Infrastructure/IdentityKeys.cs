@@ -36,13 +36,14 @@ public sealed class IdentityKeys(NpgsqlDataSource dataSource)
         byte[]? signing = null, encryption = null;
         while (reader.Read())
         {
-            var material = reader.GetFieldValue<byte[]>(1);
-            _ = reader.GetString(0) switch
+            if (reader.GetString(0) == "signing")
             {
-                "signing" => signing = material,
-                "encryption" => encryption = material,
-                _ => null,
-            };
+                signing = reader.GetFieldValue<byte[]>(1);
+            }
+            else if (reader.GetString(0) == "encryption")
+            {
+                encryption = reader.GetFieldValue<byte[]>(1);
+            }
         }
 
         if (signing is null || encryption is null)
