@@ -32,9 +32,14 @@ foreach (var (name, roles) in builder.ExecutionContext.IsRunMode ? demoUsers : [
     demoPasswords.Add((name, roles, password));
 }
 
-var orderClientSecret = builder.AddParameter("order-client-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-identity.WithEnvironment("Identity__Clients__order__Secret", orderClientSecret)
-    .WithEnvironment("Identity__Clients__order__Scopes", "catalog.internal");
+// one client per service, a scope per capability; "operations" is operators' tooling (the payment API)
+var orderClientSecret = ServiceClient("order", "catalog.internal");
+ServiceClient("operations", "payment.internal");
+
+// Only the gateway's network may forward a client's address to the services (X-Forwarded-For): loopback where the
+// AppHost runs everything, the private ranges of a container network when deployed.
+var gatewayNetwork = builder.ExecutionContext.IsRunMode ? "127.0.0.0/8,::1/128" : "10.0.0.0/8,172.16.0.0/12,192.168.0.0/16";
+identity.WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork);
 
 var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithReference(identity).WaitFor(identity)
@@ -42,33 +47,51 @@ var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReplicas(builder.Configuration.GetValue("Catalog:Replicas", 2))
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
+    .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Order>("order")
+var order = builder.AddProject<Projects.Order>("order")
     .WithReference(identity).WaitFor(identity)
     .WithEnvironment("Identity__ClientId", "order").WithEnvironment("Identity__ClientSecret", orderClientSecret)
     .WithReference(cache).WaitFor(cache)
     .WithReference(orderDb).WaitFor(orderDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(catalog).WaitFor(catalog)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
-
-var paymentProvider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
+    .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Payment>("payment")
+// the provider's secret key, as a real PSP account has one: the provider requires it on every call
+var providerApiKey = builder.AddParameter("payment-provider-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+var paymentProvider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
+    .WithEnvironment("Provider__ApiKey", providerApiKey)
+    .WithHttpHealthCheck("/health");
+
+var payment = builder.AddProject<Projects.Payment>("payment")
+    .WithReference(identity).WaitFor(identity)
+    .WithEnvironment("PaymentProvider__ApiKey", providerApiKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(paymentDb).WaitFor(paymentDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(paymentProvider).WaitFor(paymentProvider)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Notification>("notification")
+var notification = builder.AddProject<Projects.Notification>("notification")
+    .WithReference(identity).WaitFor(identity)
     .WithReference(cache).WaitFor(cache)
     .WithReference(notificationDb).WaitFor(notificationDb)
     .WithReference(messaging).WaitFor(messaging)
+    .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
+    .WithHttpHealthCheck("/health");
+
+// The one public door (with identity, whose login pages and token endpoint clients also reach through it).
+builder.AddProject<Projects.Gateway>("gateway")
+    .WithReference(identity).WaitFor(identity)
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(catalog).WaitFor(catalog)
+    .WithReference(order).WaitFor(order)
+    .WithReference(notification).WaitFor(notification)
+    .WithReference(payment)
+    .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 2))
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 
@@ -82,6 +105,13 @@ if (builder.ExecutionContext.IsRunMode && builder.Environment.IsDevelopment())
             Console.WriteLine($"Demo user {name} ({roles}): password {await password.Resource.GetValueAsync(cancellationToken)}");
         }
     });
+}
+
+IResourceBuilder<ParameterResource> ServiceClient(string clientId, string scopes)
+{
+    var secret = builder.AddParameter($"{clientId}-client-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+    identity.WithEnvironment($"Identity__Clients__{clientId}__Secret", secret).WithEnvironment($"Identity__Clients__{clientId}__Scopes", scopes);
+    return secret;
 }
 
 builder.WithUnhealthyRecheckStep(TimeSpan.FromMilliseconds(200))

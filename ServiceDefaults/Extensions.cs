@@ -7,6 +7,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Health;
+using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Resilience;
 using Platform.ServiceDefaults.Web;
 
@@ -47,6 +48,7 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.AddPlatformWebDefaults();
+        builder.AddPlatformOpenApi();
 
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
@@ -118,13 +120,26 @@ public static class Extensions
     }
 
     /// <summary>
-    /// Problem details for errors, then /health (readiness) and /alive (liveness) in every environment unless
-    /// HealthChecks:Enabled is false. Call it right after Build() so the exception handler wraps the whole pipeline.
+    /// Trusted forwarded headers and problem details for errors, then /health (readiness) and /alive (liveness) in
+    /// every environment unless HealthChecks:Enabled is false, the OpenAPI document, then authentication and authorization where the service
+    /// registered them (inside the problem-details middleware, so a 401 or 403 gets a problem body too). Call it right
+    /// after Build() so the exception handler wraps the whole pipeline.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.UsePlatformProblemDetails();
         app.MapPlatformHealthEndpoints();
+        app.MapOpenApi(PlatformOpenApi.DocumentPath);
+        if (app.Services.GetService<Microsoft.AspNetCore.Authentication.IAuthenticationSchemeProvider>() is not null)
+        {
+            app.UseAuthentication();
+        }
+
+        if (app.Services.GetService<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider>() is not null)
+        {
+            app.UseAuthorization();
+        }
+
         return app;
     }
 

@@ -54,14 +54,25 @@ public sealed class DistributedRateLimiterOptions
     /// <summary>Also install the limiter as the global limiter (every endpoint). Default false.</summary>
     public bool Global { get; set; }
 
-    /// <summary>Partition key of a request. Default: the authenticated user name, else the client IP.</summary>
+    /// <summary>
+    /// Partition key of a request. Default: the validated token's subject (<c>sub</c>), else the authenticated name,
+    /// else the client address (which is only a forwarded one from a trusted proxy: ServiceDefaults' forwarded headers).
+    /// </summary>
     public Func<HttpContext, string> PartitionKey { get; set; } = DefaultPartitionKey;
 
     private static string DefaultPartitionKey(HttpContext context)
     {
-        if (context.User.Identity is { IsAuthenticated: true, Name: { } name })
+        if (context.User.Identity is { IsAuthenticated: true } identity)
         {
-            return "user:" + name;
+            if (context.User.FindFirst("sub")?.Value is { } subject)
+            {
+                return "sub:" + subject;
+            }
+
+            if (identity.Name is { } name)
+            {
+                return "user:" + name;
+            }
         }
 
         // a keep-alive connection sends many requests from one address: format the key once per connection

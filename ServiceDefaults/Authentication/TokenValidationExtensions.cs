@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -41,17 +40,11 @@ public static class TokenValidationExtensions
             options.TokenValidationParameters.RoleClaimType = "role";
             options.TokenValidationParameters.ValidTypes = ["at+jwt"]; // an identity token is not an access token
         });
-        builder.Services.AddAuthorization();
+        builder.Services.AddAuthorizationBuilder().AddPlatformPolicies();
         return builder;
     }
 
     /// <summary>The identity service's base address: <c>Identity:Authority</c>, else <c>http://identity</c> (service discovery).</summary>
     public static string IdentityAuthority(IConfiguration configuration) =>
         (configuration["Identity:Authority"] ?? "http://identity").TrimEnd('/');
-
-    /// <summary>A valid access token whose space-separated <c>scope</c> claim holds <paramref name="scope"/>.</summary>
-    public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder policy, string scope) =>
-        policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
-            .RequireAuthenticatedUser()
-            .RequireAssertion(context => context.User.FindFirst("scope")?.Value.Split(' ').Contains(scope) == true);
 }

@@ -19,6 +19,7 @@ public static class WebDefaultsExtensions
     public static IHostApplicationBuilder AddPlatformWebDefaults(this IHostApplicationBuilder builder)
     {
         builder.Services.AddProblemDetails();
+        builder.AddTrustedForwardedHeaders();
         // Without this the exception handler turns Kestrel's 400/413 (malformed or oversized body) into 500.
         builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
             exception is Microsoft.AspNetCore.Http.BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
@@ -48,6 +49,7 @@ public static class WebDefaultsExtensions
     /// <summary>Unhandled exceptions and bare error status codes become RFC 9457 problem details.</summary>
     public static WebApplication UsePlatformProblemDetails(this WebApplication app)
     {
+        app.UseForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

@@ -6,7 +6,6 @@ builder.AddIdentityServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
-app.UseAuthentication();
 app.MapTokenApi();
 
 app.Run();

@@ -13,6 +13,7 @@ builder.Services.AddSingleton<RefundLedger>();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseApiKeyCheck();
 app.MapChargesApi();
 app.MapRefundsApi();
 app.MapAdminApi();

@@ -37,10 +37,11 @@ public sealed class LatePaymentTests(OrderServiceFixture fixture)
     {
         await using var command = fixture.OrderDb.CreateCommand("""
             INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash, created_at, updated_at)
-            VALUES (@id, 'buyer-late', 'StockReserved', @total, @key, 'test', now() - interval '1 hour', now() - interval '1 hour');
+            VALUES (@id, @buyer, 'StockReserved', @total, @key, 'test', now() - interval '1 hour', now() - interval '1 hour');
             INSERT INTO order_lines (order_id, product_id, quantity, unit_price) VALUES (@id, 1, 1, @total);
             """);
         command.Parameters.AddWithValue("id", orderId);
+        command.Parameters.AddWithValue("buyer", fixture.AliceId);
         command.Parameters.AddWithValue("total", total);
         command.Parameters.AddWithValue("key", $"late-{orderId}");
         await command.ExecuteNonQueryAsync(Ct);

@@ -10,7 +10,8 @@ namespace Platform.Order.Tests;
 /// <summary>
 /// The AppHost's order service (its timeout sweeper running every second) with what it waits for: real Redis,
 /// PostgreSQL and RabbitMQ as processes and one catalog replica. A bus in the test stands in for the payment service:
-/// it sends PaymentSucceeded and records RefundRequested. The orders are written straight into the order database.
+/// it sends PaymentSucceeded and records RefundRequested. The orders are written straight into the order database,
+/// as alice's; the API is called with alice's and bob's tokens from the AppHost's identity service.
 /// </summary>
 public sealed class OrderServiceFixture : IAsyncLifetime
 {
@@ -18,7 +19,16 @@ public sealed class OrderServiceFixture : IAsyncLifetime
 
     public PlatformApp App { get; private set; } = null!;
 
+    /// <summary>Alice's client (a buyer's token).</summary>
     public HttpClient Orders { get; private set; } = null!;
+
+    /// <summary>Alice's buyer id: her token's subject.</summary>
+    public string AliceId { get; private set; } = null!;
+
+    /// <summary>Bob's client: another buyer.</summary>
+    public HttpClient BobOrders { get; private set; } = null!;
+
+    public HttpClient Anonymous { get; private set; } = null!;
 
     public NpgsqlDataSource OrderDb { get; private set; } = null!;
 
@@ -33,7 +43,11 @@ public sealed class OrderServiceFixture : IAsyncLifetime
             .WithEnvironment("order", "Ordering__SweepInterval", "00:00:01")
             .StartAsync(TimeSpan.FromMinutes(3));
 
-        Orders = App.CreateHttpClient("order");
+        var alice = await App.UserTokenAsync("alice");
+        AliceId = PlatformApp.Subject(alice);
+        Orders = App.CreateAuthorizedClient("order", alice);
+        BobOrders = await App.CreateUserClientAsync("order", "bob");
+        Anonymous = App.CreateHttpClient("order");
         OrderDb = NpgsqlDataSource.Create(await App.ConnectionStringAsync("orderdb"));
 
         _paymentStandIn = await StandInBus.StartAsync(App, bus => bus.AddConsumer<RefundRecorder>());
@@ -47,6 +61,8 @@ public sealed class OrderServiceFixture : IAsyncLifetime
         }
 
         Orders?.Dispose();
+        BobOrders?.Dispose();
+        Anonymous?.Dispose();
         if (OrderDb is not null)
         {
             await OrderDb.DisposeAsync();

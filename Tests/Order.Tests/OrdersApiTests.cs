@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Xunit;
 
 namespace Platform.Order.Tests;
@@ -14,27 +15,67 @@ public sealed class OrdersApiTests(OrderServiceFixture fixture)
     public async Task A_path_that_names_no_order_is_a_404_problem(string id)
     {
         using var response = await fixture.Orders.GetAsync($"/api/orders/{id}", Ct);
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await AssertProblemAsync(HttpStatusCode.NotFound, response);
     }
 
     [Theory]
-    [InlineData("/api/orders")]
-    [InlineData("/api/orders?buyer=b&limit=0")]
-    [InlineData("/api/orders?buyer=b&limit=101")]
-    public async Task A_listing_without_a_buyer_or_with_a_bad_limit_is_a_400_problem(string url)
+    [InlineData("/api/orders?limit=0")]
+    [InlineData("/api/orders?limit=101")]
+    public async Task A_listing_with_a_bad_limit_is_a_400_problem(string url)
     {
         using var response = await fixture.Orders.GetAsync(url, Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        await AssertProblemAsync(HttpStatusCode.BadRequest, response);
     }
 
     [Fact]
     public async Task An_order_without_an_Idempotency_Key_is_a_400_problem()
     {
-        using var response = await fixture.Orders.PostAsync("/api/orders",
-            System.Net.Http.Json.JsonContent.Create(new { buyerId = "b", lines = new[] { new { productId = 1, quantity = 1 } } }), Ct);
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        using var response = await fixture.Orders.PostAsync("/api/orders", JsonContent.Create(new { lines = new[] { new { productId = 1, quantity = 1 } } }), Ct);
+        await AssertProblemAsync(HttpStatusCode.BadRequest, response);
+    }
+
+    [Fact]
+    public async Task Without_a_token_every_order_endpoint_is_a_401_problem()
+    {
+        using var list = await fixture.Anonymous.GetAsync("/api/orders", Ct);
+        using var one = await fixture.Anonymous.GetAsync($"/api/orders/{Guid.NewGuid()}", Ct);
+        using var place = await fixture.Anonymous.PostAsync("/api/orders", JsonContent.Create(new { lines = new[] { new { productId = 1, quantity = 1 } } }), Ct);
+
+        await AssertProblemAsync(HttpStatusCode.Unauthorized, list);
+        await AssertProblemAsync(HttpStatusCode.Unauthorized, one);
+        await AssertProblemAsync(HttpStatusCode.Unauthorized, place);
+    }
+
+    [Fact]
+    public async Task A_buyer_never_sees_another_buyers_order_which_is_not_found_rather_than_forbidden()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+        {
+            // the body names bob as the buyer: ignored, the buyer is the token's subject
+            Content = JsonContent.Create(new { buyerId = "bob", lines = new[] { new { productId = 1, quantity = 1 } } }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var placed = await fixture.Orders.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        var order = (await placed.Content.ReadFromJsonAsync<OrderView>(Ct))!;
+        Assert.Equal(fixture.AliceId, order.BuyerId);
+
+        using var bobReads = await fixture.BobOrders.GetAsync($"/api/orders/{order.Id}", Ct);
+        await AssertProblemAsync(HttpStatusCode.NotFound, bobReads);
+        var bobsList = await fixture.BobOrders.GetFromJsonAsync<List<OrderView>>("/api/orders?limit=100", Ct);
+        Assert.DoesNotContain(bobsList!, o => o.Id == order.Id);
+
+        Assert.Equal(order.Id, (await fixture.Orders.GetFromJsonAsync<OrderView>($"/api/orders/{order.Id}", Ct))!.Id);
+        var alicesList = await fixture.Orders.GetFromJsonAsync<List<OrderView>>("/api/orders?limit=100", Ct);
+        Assert.Contains(alicesList!, o => o.Id == order.Id);
+        Assert.All(alicesList!, o => Assert.Equal(fixture.AliceId, o.BuyerId));
+    }
+
+    private static async Task AssertProblemAsync(HttpStatusCode expected, HttpResponseMessage response)
+    {
+        Assert.True(expected == response.StatusCode, $"expected {expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
+
+    private sealed record OrderView(Guid Id, string BuyerId);
 }

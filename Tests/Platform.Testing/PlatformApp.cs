@@ -69,6 +69,26 @@ public sealed class PlatformApp : IAsyncDisposable
 
     public HttpClient CreateHttpClient(string resource, string endpoint = "http") => App.CreateHttpClient(resource, endpoint);
 
+    /// <summary>A client whose every call carries <paramref name="accessToken"/>.</summary>
+    public HttpClient CreateAuthorizedClient(string resource, string accessToken, string endpoint = "http")
+    {
+        var client = CreateHttpClient(resource, endpoint);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
+    }
+
+    /// <summary>A client of one of the demo users (alice, bob: buyers; admin: catalog administrator).</summary>
+    public async Task<HttpClient> CreateUserClientAsync(string resource, string user, CancellationToken cancellationToken = default) =>
+        CreateAuthorizedClient(resource, await UserTokenAsync(user, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The <c>sub</c> of an access token (read, not validated: the services validate).</summary>
+    public static string Subject(string accessToken)
+    {
+        var payload = accessToken.Split('.')[1].Replace('-', '+').Replace('_', '/');
+        var json = Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '='));
+        return (string)System.Text.Json.Nodes.JsonNode.Parse(json)!["sub"]!;
+    }
+
     /// <summary>A client for one replica, past the proxy that spreads requests over them (instances in name order).</summary>
     public HttpClient CreateReplicaClient(string resource, int replica)
     {

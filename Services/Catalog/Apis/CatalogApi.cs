@@ -28,7 +28,7 @@ public static class CatalogApi
         // service-to-service (the order flow), so not limited per client: every order the order service places asks
         // for prices, and one order instance is one client address; a service's token with catalog.internal instead
         app.MapGroup("/api/catalog").MapGet("/internal/prices", GetPricesAsync).WithName("GetPrices").WithTags("Ordering (internal)")
-            .RequireAuthorization(Extensions.CatalogPolicies.Internal);
+            .RequireServiceScope(PlatformAccess.CatalogInternalScope);
         return app;
     }
 

@@ -6,14 +6,16 @@ namespace Platform.Catalog.Apis;
 /// <summary>
 /// Create, update, delete. Updates and deletes are optimistic: the caller names the version it read (If-Match, or
 /// <c>version</c> in the body) and a stale one gets 409. Every write invalidates all replicas' caches before it answers.
+/// Only a catalog administrator's token may write.
 /// </summary>
 internal static class CatalogWriteApi
 {
     public static RouteGroupBuilder MapCatalogWrites(this RouteGroupBuilder api)
     {
-        api.MapPost("/items", CreateAsync).WithName("CreateItem");
-        api.MapPut("/items/{id:int}", UpdateAsync).WithName("UpdateItem");
-        api.MapDelete("/items/{id:int}", DeleteAsync).WithName("DeleteItem");
+        var writes = api.MapGroup("").RequireAuthorization(PlatformAccess.CatalogAdminPolicy);
+        writes.MapPost("/items", CreateAsync).WithName("CreateItem");
+        writes.MapPut("/items/{id:int}", UpdateAsync).WithName("UpdateItem");
+        writes.MapDelete("/items/{id:int}", DeleteAsync).WithName("DeleteItem");
         return api;
     }
 

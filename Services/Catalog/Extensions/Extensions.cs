@@ -62,21 +62,12 @@ public static class Extensions
             });
         }
 
-        // the internal endpoints answer services only: a token of theirs with the catalog.internal scope
+        // writes need an administrator; the internal endpoints answer services only (a token with catalog.internal)
         builder.AddTokenValidation();
-        builder.Services.AddAuthorizationBuilder().AddPolicy(CatalogPolicies.Internal, policy => policy.RequireScope(CatalogPolicies.InternalScope));
 
         builder.Services.AddJsonTypeInfoResolver(CatalogJsonContext.Default);
-        builder.Services.AddOpenApi();
         return builder;
     }
-}
-
-/// <summary>Who may call what beyond the public reads.</summary>
-public static class CatalogPolicies
-{
-    public const string Internal = "catalog-internal";
-    public const string InternalScope = "catalog.internal";
 }
 
 /// <summary>The per-client limit of the public catalog API (section <c>Catalog:RateLimit</c>).</summary>

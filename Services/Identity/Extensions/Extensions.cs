@@ -52,7 +52,7 @@ internal static class Extensions
                 }
 
                 server.SetAccessTokenLifetime(settings.AccessTokenLifetime).SetRefreshTokenLifetime(settings.RefreshTokenLifetime);
-                server.RegisterScopes(Scopes.OfflineAccess, IdentityNames.CatalogInternalScope);
+                server.RegisterScopes(Scopes.OfflineAccess, PlatformAccess.CatalogInternalScope, PlatformAccess.PaymentInternalScope);
                 // plain signed JWTs, which every service validates itself with JwtBearer against the published keys
                 server.DisableAccessTokenEncryption();
                 // TLS ends in front of the service (the gateway, the ingress); inside, it is plain HTTP

@@ -39,7 +39,7 @@ internal sealed class IdentitySeeder(IServiceScopeFactory scopes, IdentitySettin
 
     private static async Task SeedRolesAsync(RoleManager<IdentityRole> roles)
     {
-        foreach (var role in new[] { IdentityNames.BuyerRole, IdentityNames.CatalogAdminRole })
+        foreach (var role in new[] { PlatformAccess.BuyerRole, PlatformAccess.CatalogAdminRole })
         {
             if (!await roles.RoleExistsAsync(role))
             {

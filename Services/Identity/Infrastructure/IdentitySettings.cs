@@ -38,15 +38,9 @@ public sealed record SeededUser(string UserName, string Password, IReadOnlyList<
 /// <summary>A service that gets tokens for itself (client credentials) with these scopes.</summary>
 public sealed record ServiceClient(string ClientId, string Secret, IReadOnlyList<string> Scopes);
 
-/// <summary>The roles and scopes the platform's services check.</summary>
+/// <summary>The identity service's own names; the roles and scopes it issues are <see cref="PlatformAccess"/>'s.</summary>
 public static class IdentityNames
 {
-    public const string BuyerRole = "buyer";
-    public const string CatalogAdminRole = "catalog-admin";
-
-    /// <summary>Reading internal prices and reserving stock: services only.</summary>
-    public const string CatalogInternalScope = "catalog.internal";
-
     /// <summary>The public client a developer's curl uses for the password grant (Development only).</summary>
     public const string DevelopmentClientId = "platform-dev";
 }

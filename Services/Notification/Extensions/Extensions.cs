@@ -21,6 +21,8 @@ internal static class Extensions
         builder.AddInbox();
 
         builder.Services.AddSingleton<NotificationFeed>();
+        builder.Services.AddSingleton<StreamLeases>();
+        builder.AddTokenValidation();
         return builder;
     }
 }

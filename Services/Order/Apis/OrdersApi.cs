@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,7 +16,9 @@ public static class OrdersApi
 
     public static IEndpointRouteBuilder MapOrdersApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/orders").WithTags("Orders");
+        // a buyer's token: the buyer is its subject, and another buyer's order is "not found" (not "forbidden": that
+        // would confirm it exists)
+        var api = app.MapGroup("/api/orders").WithTags("Orders").RequireAuthorization(PlatformAccess.BuyerPolicy);
         api.MapPost("/", PlaceOrderAsync).WithName("PlaceOrder");
         api.MapGet("/{id:guid}", GetOrderAsync).WithName("GetOrder");
         api.MapGet("/", ListOrdersAsync).WithName("ListOrders");
@@ -59,7 +62,8 @@ public static class OrdersApi
         }
 
         var priced = lines.Select(l => new OrderLine(l.ProductId, l.Quantity, prices[l.ProductId].Price)).ToList();
-        var (outcome, orderId) = await orders.PlaceAsync(request.BuyerId!, key, Hash(request), priced, cancellationToken);
+        var buyer = http.User.BuyerId();
+        var (outcome, orderId) = await orders.PlaceAsync(buyer, key, Hash(buyer, request), priced, cancellationToken);
         if (outcome == PlaceOrderOutcome.KeyReusedWithDifferentRequest)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
@@ -79,25 +83,21 @@ public static class OrdersApi
         return TypedResults.Created(location, order);
     }
 
-    internal static async Task<Results<Ok<Model.Order>, ProblemHttpResult>> GetOrderAsync(Guid id, OrderRepository orders, CancellationToken cancellationToken) =>
-        await orders.GetAsync(id, cancellationToken) is { } order
+    internal static async Task<Results<Ok<Model.Order>, ProblemHttpResult>> GetOrderAsync(
+        Guid id, ClaimsPrincipal user, OrderRepository orders, CancellationToken cancellationToken) =>
+        await orders.GetAsync(id, cancellationToken) is { } order && order.BuyerId == user.BuyerId()
             ? TypedResults.Ok(order)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Order not found", detail: $"No order {id}.");
 
     internal static async Task<Results<Ok<IReadOnlyList<Model.Order>>, ValidationProblem>> ListOrdersAsync(
-        string? buyer, int? limit, OrderRepository orders, CancellationToken cancellationToken)
+        int? limit, ClaimsPrincipal user, OrderRepository orders, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(buyer) || buyer.Length > 64)
-        {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["buyer"] = ["buyer is required (1-64 characters)."] });
-        }
-
         if (limit is < 1 or > 100)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["limit"] = ["limit must be between 1 and 100."] });
         }
 
-        return TypedResults.Ok(await orders.ListByBuyerAsync(buyer, limit ?? 20, cancellationToken));
+        return TypedResults.Ok(await orders.ListByBuyerAsync(user.BuyerId(), limit ?? 20, cancellationToken));
     }
 
     internal static Dictionary<string, string[]> Validate(PlaceOrderRequest? request)
@@ -105,13 +105,8 @@ public static class OrdersApi
         var errors = new Dictionary<string, string[]>();
         if (request is null)
         {
-            errors["body"] = ["A JSON body { buyerId, lines: [{ productId, quantity }] } is required."];
+            errors["body"] = ["A JSON body { lines: [{ productId, quantity }] } is required."];
             return errors;
-        }
-
-        if (string.IsNullOrWhiteSpace(request.BuyerId) || request.BuyerId.Length > 64)
-        {
-            errors["buyerId"] = ["buyerId is required (1-64 characters)."];
         }
 
         if (request.Lines is not { Count: > 0 and <= MaxLines } lines)
@@ -139,6 +134,6 @@ public static class OrdersApi
     }
 
     // The buyer and lines, canonically ordered: the same purchase hashes the same whatever the JSON layout.
-    private static string Hash(PlaceOrderRequest request) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
-        $"{request.BuyerId}|{string.Join(';', request.Lines!.OrderBy(l => l.ProductId).Select(l => $"{l.ProductId}x{l.Quantity}"))}")));
+    private static string Hash(string buyer, PlaceOrderRequest request) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+        $"{buyer}|{string.Join(';', request.Lines!.OrderBy(l => l.ProductId).Select(l => $"{l.ProductId}x{l.Quantity}"))}")));
 }

@@ -26,7 +26,8 @@ internal static class Extensions
         builder.Services.AddSingleton<OrderRepository>();
         builder.Services.AddHostedService<OrderTimeoutSweeper>();
         builder.Services.AddHttpClient<CatalogClient>(client => client.BaseAddress = new Uri("https+http://catalog"))
-            .AddServiceToken("catalog.internal");
+            .AddServiceToken(PlatformAccess.CatalogInternalScope);
+        builder.AddTokenValidation();
         return builder;
     }
 }

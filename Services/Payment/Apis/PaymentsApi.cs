@@ -8,7 +8,8 @@ public static class PaymentsApi
 {
     public static IEndpointRouteBuilder MapPaymentsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/payments").WithTags("Payments");
+        var api = app.MapGroup("/api/payments").WithTags("Payments (internal)")
+            .RequireServiceScope(PlatformAccess.PaymentInternalScope);
         api.MapGet("/{orderId:guid}", GetPaymentAsync).WithName("GetPayment");
         return app;
     }

@@ -12,6 +12,9 @@ public static class Extensions
     /// <summary>The payment client for the provider is a typed client: its breaker and settings are "PaymentProviderClient"'s.</summary>
     public const string ProviderClientName = nameof(PaymentProviderClient);
 
+    /// <summary>The provider account's secret key, sent on every call (the AppHost's <c>payment-provider-api-key</c>).</summary>
+    public const string ProviderApiKeyKey = "PaymentProvider:ApiKey";
+
     public static IHostApplicationBuilder AddPaymentServices(this IHostApplicationBuilder builder)
     {
         // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
@@ -33,9 +36,16 @@ public static class Extensions
 
         builder.Services.AddSingleton<PaymentRepository>();
         // Its own resilience handler: its own circuit breaker and the timeouts of "HttpClient:PaymentProviderClient:Resilience".
-        builder.Services.AddHttpClient<PaymentProviderClient>(http => http.BaseAddress = new Uri("http://payment-provider"))
+        var apiKey = builder.Configuration[ProviderApiKeyKey];
+        builder.Services.AddHttpClient<PaymentProviderClient>(http =>
+            {
+                http.BaseAddress = new Uri("http://payment-provider");
+                http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+            })
             .AddOwnResilienceHandler(builder.Configuration);
         builder.Services.AddTransient<PaymentReconciliation>();
+        // the payment API is operators' only: a service token with payment.internal
+        builder.AddTokenValidation();
         builder.Services.AddHostedService<PaymentReconciler>();
         return builder;
     }

@@ -1,0 +1,56 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Platform.ServiceDefaults.OpenApi;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>
+/// Who may do what, in one place: the roles and scopes the identity service issues and the policies the services
+/// check (docs/security.md has the table).
+/// </summary>
+public static class PlatformAccess
+{
+    /// <summary>Places and reads their own orders and notifications.</summary>
+    public const string BuyerRole = "buyer";
+
+    /// <summary>Creates, edits and deletes products.</summary>
+    public const string CatalogAdminRole = "catalog-admin";
+
+    /// <summary>A service reading internal prices (the order service).</summary>
+    public const string CatalogInternalScope = "catalog.internal";
+
+    /// <summary>Operators' tooling reading payments (nothing public routes there).</summary>
+    public const string PaymentInternalScope = "payment.internal";
+
+    /// <summary>Policy: a buyer's access token; the buyer is its subject (<see cref="BuyerId"/>).</summary>
+    public const string BuyerPolicy = "buyer";
+
+    /// <summary>Policy: a catalog administrator's access token.</summary>
+    public const string CatalogAdminPolicy = "catalog-admin";
+
+    /// <summary>
+    /// The buyer a request acts for: the validated token's subject, never a field the caller fills in. Only for
+    /// endpoints behind <see cref="BuyerPolicy"/>, which guarantees the claim.
+    /// </summary>
+    public static string BuyerId(this ClaimsPrincipal user) =>
+        user.FindFirst("sub")?.Value ?? throw new InvalidOperationException("No subject: is the endpoint missing the buyer policy?");
+
+    /// <summary>The platform's policies; a service adds its own scope policies with <see cref="RequireScope"/>.</summary>
+    public static AuthorizationBuilder AddPlatformPolicies(this AuthorizationBuilder authorization) => authorization
+        .AddPolicy(BuyerPolicy, policy => policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser().RequireRole(BuyerRole).RequireClaim("sub"))
+        .AddPolicy(CatalogAdminPolicy, policy => policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser().RequireRole(CatalogAdminRole));
+
+    /// <summary>This endpoint answers a service token with <paramref name="scope"/> only, and its OpenAPI document says so.</summary>
+    public static TBuilder RequireServiceScope<TBuilder>(this TBuilder endpoints, string scope) where TBuilder : IEndpointConventionBuilder =>
+        endpoints.RequireAuthorization(policy => policy.RequireScope(scope)).WithMetadata(new PlatformOpenApi.RequiredScope(scope));
+
+    /// <summary>A valid access token whose space-separated <c>scope</c> claim holds <paramref name="scope"/>.</summary>
+    public static AuthorizationPolicyBuilder RequireScope(this AuthorizationPolicyBuilder policy, string scope) =>
+        policy.AddAuthenticationSchemes(JwtBearerDefaults.AuthenticationScheme)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.FindFirst("scope")?.Value.Split(' ').Contains(scope) == true);
+}

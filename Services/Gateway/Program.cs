@@ -1,0 +1,16 @@
+using Platform.Gateway.ApiReference;
+using Platform.Gateway.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddGatewayServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.UseRateLimiter();
+app.MapApiReference();
+app.MapReverseProxy();
+
+await app.RunAsync();
