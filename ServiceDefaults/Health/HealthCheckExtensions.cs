@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
@@ -23,12 +24,12 @@ public static class HealthCheckExtensions
         app.MapHealthChecks(HealthEndpoints.ReadinessPath, new HealthCheckOptions
         {
             ResponseWriter = HealthReportJsonWriter.WriteResponseAsync,
-        });
+        }).ExcludeFromDescription(); // probes, not API
         app.MapHealthChecks(HealthEndpoints.LivenessPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(HealthEndpoints.LiveTag),
             ResponseWriter = HealthReportJsonWriter.WriteResponseAsync,
-        });
+        }).ExcludeFromDescription();
         return app;
     }
 }

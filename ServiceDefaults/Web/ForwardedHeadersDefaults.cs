@@ -20,13 +20,17 @@ public static class ForwardedHeadersDefaults
     {
         builder.Services.AddOptions<ForwardedHeadersOptions>().Configure<IConfiguration>((options, configuration) =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
             foreach (var network in (configuration[KnownNetworksKey] ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
                 options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
             }
+
+            // With both lists empty the middleware trusts every caller, so no trusted network means no forwarded headers.
+            options.ForwardedHeaders = options.KnownIPNetworks.Count > 0
+                ? ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto
+                : ForwardedHeaders.None;
 
             // one hop: the address the trusted proxy saw, not whatever its caller wrote further left
             options.ForwardLimit = 1;

@@ -23,9 +23,15 @@ public class CatalogAppFixture : IAsyncLifetime
     /// <summary>All requests come from one IP here: the shared fixtures get a limit they never reach.</summary>
     protected virtual int RateLimitPerSecond => 100_000;
 
+    /// <summary>The replicas as the catalog's administrator calls them (her token may write; reads need none).</summary>
     public HttpClient Replica0 { get; private set; } = null!;
 
     public HttpClient Replica1 { get; private set; } = null!;
+
+    public HttpClient AnonymousReplica0 { get; private set; } = null!;
+
+    /// <summary>A buyer's token (alice): may read, may not write.</summary>
+    public HttpClient BuyerReplica0 { get; private set; } = null!;
 
     /// <summary>The replicas as the order service calls them: with its token (scope catalog.internal).</summary>
     public HttpClient ServiceReplica0 { get; private set; } = null!;
@@ -46,8 +52,14 @@ public class CatalogAppFixture : IAsyncLifetime
             .WithEnvironment("catalog", "Catalog__RateLimit__Burst", limit)
             .StartAsync(StartupTimeout);
 
+        var admin = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _app.UserTokenAsync("admin"));
         Replica0 = _app.CreateReplicaClient("catalog", 0);
+        Replica0.DefaultRequestHeaders.Authorization = admin;
         Replica1 = _app.CreateReplicaClient("catalog", 1);
+        Replica1.DefaultRequestHeaders.Authorization = admin;
+        AnonymousReplica0 = _app.CreateReplicaClient("catalog", 0);
+        BuyerReplica0 = _app.CreateReplicaClient("catalog", 0);
+        BuyerReplica0.DefaultRequestHeaders.Authorization = new("Bearer", await _app.UserTokenAsync("alice"));
         // the order service's own token, for the internal endpoints
         var serviceToken = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _app.ServiceTokenAsync("order", "catalog.internal"));
         ServiceReplica0 = _app.CreateReplicaClient("catalog", 0);
@@ -62,6 +74,8 @@ public class CatalogAppFixture : IAsyncLifetime
     {
         Replica0?.Dispose();
         Replica1?.Dispose();
+        AnonymousReplica0?.Dispose();
+        BuyerReplica0?.Dispose();
         ServiceReplica0?.Dispose();
         ServiceReplica1?.Dispose();
         if (_app is not null)

@@ -4,6 +4,27 @@ namespace Platform.Catalog.Tests;
 public sealed class WriteApiTests(CatalogFixture fixture)
 {
     [Fact]
+    public async Task Only_an_administrator_writes_anonymous_callers_get_401_and_buyers_403_and_nothing_changes()
+    {
+        var id = TestData.FreshSeededId();
+        var before = await (await fixture.Replica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync();
+        var request = new CatalogItemRequest("Not allowed", "x", 1m, 1, 1, 1);
+        foreach (var (client, expected) in new[] { (fixture.AnonymousReplica0, HttpStatusCode.Unauthorized), (fixture.BuyerReplica0, HttpStatusCode.Forbidden) })
+        {
+            using var create = await client.PostAsJsonAsync("/api/catalog/items", request, CatalogAppFixture.Json);
+            using var update = await client.PutAsJsonAsync($"/api/catalog/items/{id}", request, CatalogAppFixture.Json);
+            using var delete = await client.DeleteAsync($"/api/catalog/items/{id}");
+            foreach (var response in new[] { create, update, delete })
+            {
+                Assert.Equal(expected, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+
+        Assert.Equal(before, await (await fixture.AnonymousReplica0.GetAsync($"/api/catalog/items/{id}")).ItemAsync());
+    }
+
+    [Fact]
     public async Task Create_answers_201_with_location_and_etag_and_is_readable_on_every_replica()
     {
         // read the next id first, so an "absent" entry is cached on both replicas before the create

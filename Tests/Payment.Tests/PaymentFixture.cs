@@ -46,8 +46,8 @@ public sealed class PaymentFixture : IAsyncLifetime
             .WithEnvironment("payment", "Payment__ReconcileDelay", "00:00:02")
             .StartAsync(TimeSpan.FromMinutes(3));
 
-        Provider = App.CreateHttpClient("payment-provider");
-        Payment = App.CreateHttpClient("payment");
+        Provider = App.CreateAuthorizedClient("payment-provider", await App.ParameterValueAsync("payment-provider-api-key"));
+        Payment = App.CreateAuthorizedClient("payment", await App.ServiceTokenAsync("operations", "payment.internal"));
 
         _orderStandIn = await StandInBus.StartAsync(App, bus => bus.AddConsumer<OutcomeRecorder>());
     }

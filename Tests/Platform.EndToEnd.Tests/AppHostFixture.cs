@@ -19,6 +19,9 @@ public sealed class AppHostFixture : IAsyncLifetime
             // its own in Catalog.Tests) would treat them as one client. The limiter stays on, with a budget that fits.
             .WithEnvironment("catalog", "Catalog__RateLimit__PermitLimit", "100000")
             .WithEnvironment("catalog", "Catalog__RateLimit__Burst", "100000")
+            // and they are all alice at the gateway, whose per-user limit is tested in Gateway.Tests
+            .WithEnvironment("gateway", "Gateway__RateLimit__PermitLimit", "100000")
+            .WithEnvironment("gateway", "Gateway__RateLimit__Burst", "100000")
             // Payment deadlines short enough for a test to watch a payment wait and then give up, with the same shape
             // as production: retries every few seconds, attempts that time out before the provider's slow answers.
             .WithEnvironment("payment", "Payment__GiveUpAfter", GiveUpAfter.ToString())

@@ -46,17 +46,18 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
         var instances = fixture.App.Resources.Sum(r => fixture.App.Instances(r.Name).Count);
         browser.WaitUntil(() => States(browser).Count(s => s == "Running") == instances, $"{instances} resources Running and healthy", seconds: 60);
         var names = browser.All("tr.resource-row span.resource-name-text").Select(e => e.Text).ToList();
-        Assert.All(fixture.App.Resources.Where(r => r.Name != "catalog"), r => Assert.Contains(r.Name, names));
+        Assert.All(fixture.App.Resources.Where(r => r.Name is not ("catalog" or "gateway")), r => Assert.Contains(r.Name, names));
         Assert.Equal(2, names.Count(n => n.StartsWith("catalog-", StringComparison.Ordinal)));
+        Assert.Equal(2, names.Count(n => n.StartsWith("gateway-", StringComparison.Ordinal)));
         browser.Screenshot("01-resources");
 
         // Place an order carrying a trace of our own, then find it among the traces and open it.
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        using (var order = fixture.App.CreateHttpClient("order"))
+        using (var order = await fixture.App.CreateUserClientAsync("order", "bob", ct))
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
             {
-                Content = System.Net.Http.Json.JsonContent.Create(new { buyerId = "dashboard-browser-test", lines = new[] { new { productId = 2, quantity = 1 } } }),
+                Content = System.Net.Http.Json.JsonContent.Create(new { lines = new[] { new { productId = 2, quantity = 1 } } }),
             };
             request.Headers.Add("Idempotency-Key", traceId);
             request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");

@@ -17,7 +17,7 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
     public async Task RabbitMQ_stopped_and_started_mid_flow_every_committed_order_ends_final_none_lost_none_charged_twice()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var shop = new Shop(fixture.App);
+        using var shop = await Shop.OpenAsync(fixture.App, ct);
         const int Stock = 20, Orders = 30;
         var itemId = await shop.CreateItemAsync(Stock, ct);
 
@@ -27,7 +27,7 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
             var ids = new List<string>();
             for (var i = 0; i < Orders; i++)
             {
-                ids.Add(await shop.PlaceAsync($"outage-{i}", itemId, ct));
+                ids.Add(await shop.PlaceAsync(itemId, ct));
                 await Task.Delay(100, ct);
             }
 
@@ -63,7 +63,7 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
     public async Task The_order_service_killed_between_its_commit_and_its_publish_delivers_the_event_after_restart()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var shop = new Shop(fixture.App);
+        using var shop = await Shop.OpenAsync(fixture.App, ct);
         var itemId = await shop.CreateItemAsync(stock: 1, ct);
         await using var orderDb = NpgsqlDataSource.Create(await fixture.App.ConnectionStringAsync("orderdb", ct));
 
@@ -72,7 +72,7 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
         string orderId;
         try
         {
-            orderId = await shop.PlaceAsync($"crash-{Guid.NewGuid():N}", itemId, ct);
+            orderId = await shop.PlaceAsync(itemId, ct);
             Assert.Equal(1, await UnsentEventsAsync(orderDb, orderId, ct));
 
             var pids = fixture.App.ProcessIds("order").ToList();

@@ -11,7 +11,7 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
     public async Task Five_hundred_concurrent_orders_for_one_hundred_units_confirm_exactly_one_hundred()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var shop = new Shop(fixture.App);
+        using var shop = await Shop.OpenAsync(fixture.App, ct);
         var itemId = await shop.CreateItemAsync(stock: 100, ct);
 
         using var gate = new SemaphoreSlim(64);
@@ -20,7 +20,7 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
             await gate.WaitAsync(ct);
             try
             {
-                return await shop.PlaceAsync($"rush-{i}", itemId, ct);
+                return await shop.PlaceAsync(itemId, ct);
             }
             finally
             {
@@ -38,11 +38,11 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
     public async Task When_the_provider_declines_every_charge_orders_are_cancelled_and_their_stock_released()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var shop = new Shop(fixture.App);
+        using var shop = await Shop.OpenAsync(fixture.App, ct);
         var itemId = await shop.CreateItemAsync(stock: 5, ct);
         await using (await shop.ProviderBehavesAsync(latencyMs: 5, failureRate: 0, declineRate: 1, ct))
         {
-            var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => shop.PlaceAsync($"declined-{i}", itemId, ct)));
+            var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => shop.PlaceAsync(itemId, ct)));
 
             var final = await shop.WaitForFinalAsync(placed, ct);
             Assert.All(final, s => Assert.Equal("cancelled", s));
@@ -54,11 +54,11 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
     public async Task When_the_provider_fails_every_call_payments_wait_then_orders_are_cancelled_uncharged_and_stock_released()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var shop = new Shop(fixture.App);
+        using var shop = await Shop.OpenAsync(fixture.App, ct);
         var itemId = await shop.CreateItemAsync(stock: 5, ct);
         await using (await shop.ProviderBehavesAsync(latencyMs: 5, failureRate: 1, declineRate: 0, ct))
         {
-            var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => shop.PlaceAsync($"unavailable-{i}", itemId, ct)));
+            var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => shop.PlaceAsync(itemId, ct)));
 
             // An unavailable provider is waited out (Payment:GiveUpAfter), not turned into a failure at once.
             await Task.Delay(TimeSpan.FromSeconds(10), ct);
@@ -79,7 +79,7 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
     public async Task A_slow_provider_opens_the_breaker_orders_wait_and_once_it_recovers_each_is_confirmed_and_charged_once()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var shop = new Shop(fixture.App);
+        using var shop = await Shop.OpenAsync(fixture.App, ct);
         var itemId = await shop.CreateItemAsync(stock: 30, ct);
         // the log is a ring (old lines fall out), so look for lines after a sequence number rather than count them
         var mark = fixture.App.LogMark();
@@ -92,7 +92,7 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
         // within the payments' deadline: 24 orders fail about 10 attempts a second.
         await using (await shop.ProviderBehavesAsync(latencyMs: 30_000, failureRate: 0, declineRate: 0, ct))
         {
-            placed = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => shop.PlaceAsync($"slow-{i}", itemId, ct)));
+            placed = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => shop.PlaceAsync(itemId, ct)));
             await Shop.WaitUntilAsync(() => Task.FromResult(LoggedSinceMark(BreakerOpened)), ct, TimeSpan.FromSeconds(30));
             foreach (var id in placed)
             {

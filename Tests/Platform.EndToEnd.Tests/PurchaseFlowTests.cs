@@ -10,30 +10,31 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
 
     [Fact]
-    public async Task An_order_is_confirmed_and_the_buyer_hears_it_live_and_one_trace_spans_every_service()
+    public async Task Through_the_gateway_with_a_token_an_order_is_confirmed_and_the_buyer_hears_it_live_and_one_trace_spans_every_service()
     {
         var ct = TestContext.Current.CancellationToken;
-        var buyer = $"buyer-{Guid.NewGuid():N}";
-        using var notification = fixture.App.CreateHttpClient("notification");
+        // everything as a client on the internet does it: a token, then the gateway (the README's purchase flow)
+        var token = await fixture.App.UserTokenAsync("alice", ct);
+        using var notification = fixture.App.CreateAuthorizedClient("gateway", token);
         notification.Timeout = Timeout.InfiniteTimeSpan;
-        using var stream = await OpenStreamAsync(notification, buyer, ct);
+        using var stream = await OpenStreamAsync(notification, ct);
 
-        using var order = fixture.App.CreateHttpClient("order");
+        using var order = fixture.App.CreateAuthorizedClient("gateway", token);
         var key = Guid.NewGuid().ToString();
         // The purchase starts a trace of the test's choosing, so the dashboard can be asked for exactly that one.
         var traceId = System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString();
-        using var placed = await PlaceAsync(order, buyer, key, productId: 1, quantity: 1, ct, traceId);
+        using var placed = await PlaceAsync(order, key, productId: 1, quantity: 1, ct, traceId);
         Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
         var created = JsonNode.Parse(await placed.Content.ReadAsStringAsync(ct))!;
         var orderId = (string)created["id"]!;
         Assert.Equal("Pending", (string?)created["status"], ignoreCase: true);
 
         // A double-click: the same key and body give the same order, marked as a replay.
-        using var again = await PlaceAsync(order, buyer, key, productId: 1, quantity: 1, ct);
+        using var again = await PlaceAsync(order, key, productId: 1, quantity: 1, ct);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
         Assert.Equal(orderId, (string?)JsonNode.Parse(await again.Content.ReadAsStringAsync(ct))!["id"]);
         Assert.Equal("true", again.Headers.GetValues("Idempotent-Replayed").Single());
-        using var reused = await PlaceAsync(order, buyer, key, productId: 1, quantity: 2, ct);
+        using var reused = await PlaceAsync(order, key, productId: 1, quantity: 2, ct);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
 
         // The buyer, connected to the notification service, hears about it (order → outbox → RabbitMQ → notification → Redis pub/sub → SSE).
@@ -45,11 +46,11 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         Assert.NotNull(confirmed);
         var stored = JsonNode.Parse(await order.GetStringAsync($"/api/orders/{orderId}", ct))!;
         Assert.Equal("Confirmed", (string?)stored["status"], ignoreCase: true);
-        var feed = JsonNode.Parse(await notification.GetStringAsync($"/api/notifications?buyer={buyer}", ct))!.AsArray();
+        var feed = JsonNode.Parse(await notification.GetStringAsync("/api/notifications", ct))!.AsArray();
         Assert.Equal(2, feed.Count(n => (string?)n!["orderId"] == orderId));
 
-        // One trace in the Aspire dashboard: the request to order, its call to catalog, and every service the events reached.
-        string[] expected = ["order", "catalog", "payment", "notification"];
+        // One trace in the Aspire dashboard: the gateway, the request to order, its call to catalog, and every service the events reached.
+        string[] expected = ["gateway", "order", "catalog", "payment", "notification"];
         var services = await WaitForTraceAsync(fixture.App.Dashboard!, traceId, expected, ct);
         Assert.Superset(expected.ToHashSet(), services.ToHashSet());
     }
@@ -58,11 +59,11 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
     public async Task Bad_orders_get_problem_details_not_500s()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var order = fixture.App.CreateHttpClient("order");
+        using var order = await fixture.App.CreateUserClientAsync("gateway", "bob", ct);
 
-        using var noKey = await order.PostAsJsonAsync("/api/orders", new { buyerId = "b", lines = new[] { new { productId = 1, quantity = 1 } } }, ct);
-        using var badLines = await PlaceAsync(order, "b", Guid.NewGuid().ToString(), productId: -1, quantity: 0, ct);
-        using var unknownProduct = await PlaceAsync(order, "b", Guid.NewGuid().ToString(), productId: int.MaxValue, quantity: 1, ct);
+        using var noKey = await order.PostAsJsonAsync("/api/orders", new { lines = new[] { new { productId = 1, quantity = 1 } } }, ct);
+        using var badLines = await PlaceAsync(order, Guid.NewGuid().ToString(), productId: -1, quantity: 0, ct);
+        using var unknownProduct = await PlaceAsync(order, Guid.NewGuid().ToString(), productId: int.MaxValue, quantity: 1, ct);
 
         foreach (var response in new[] { noKey, badLines, unknownProduct })
         {
@@ -71,11 +72,11 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         }
     }
 
-    private static Task<HttpResponseMessage> PlaceAsync(HttpClient order, string buyer, string key, int productId, int quantity, CancellationToken ct, string? traceId = null)
+    private static Task<HttpResponseMessage> PlaceAsync(HttpClient order, string key, int productId, int quantity, CancellationToken ct, string? traceId = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
         {
-            Content = JsonContent.Create(new { buyerId = buyer, lines = new[] { new { productId, quantity } } }),
+            Content = JsonContent.Create(new { lines = new[] { new { productId, quantity } } }),
         };
         request.Headers.Add("Idempotency-Key", key);
         if (traceId is not null)
@@ -86,9 +87,9 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         return order.SendAsync(request, ct);
     }
 
-    private static async Task<StreamReader> OpenStreamAsync(HttpClient notification, string buyer, CancellationToken ct)
+    private static async Task<StreamReader> OpenStreamAsync(HttpClient notification, CancellationToken ct)
     {
-        var response = await notification.GetAsync($"/api/notifications/stream?buyer={buyer}", HttpCompletionOption.ResponseHeadersRead, ct);
+        var response = await notification.GetAsync("/api/notifications/stream", HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));

@@ -5,18 +5,25 @@ using System.Text.Json.Nodes;
 namespace Platform.EndToEnd.Tests;
 
 /// <summary>
-/// Drives the running system as a shop's callers do: the catalog and order APIs, and the payment provider's admin API
-/// (its settings and the charges it made), over HTTP through the AppHost's endpoints.
+/// Drives the running system as a shop's callers do, through the gateway: the catalog as its administrator, orders
+/// as the buyer alice (tokens from the identity service), and the payment provider's admin API with its API key
+/// (its settings and the charges it made).
 /// </summary>
-public sealed class Shop(PlatformApp app) : IDisposable
+public sealed class Shop(HttpClient catalog, HttpClient order, HttpClient provider) : IDisposable
 {
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(120);
 
-    public HttpClient Catalog { get; } = app.CreateHttpClient("catalog");
+    public HttpClient Catalog { get; } = catalog;
 
-    public HttpClient Order { get; } = app.CreateHttpClient("order");
+    public HttpClient Order { get; } = order;
 
-    public HttpClient Provider { get; } = app.CreateHttpClient("payment-provider");
+    public HttpClient Provider { get; } = provider;
+
+    public static async Task<Shop> OpenAsync(PlatformApp app, CancellationToken ct)
+    {
+        var provider = app.CreateAuthorizedClient("payment-provider", await app.ParameterValueAsync("payment-provider-api-key", ct));
+        return new Shop(await app.CreateUserClientAsync("gateway", "admin", ct), await app.CreateUserClientAsync("gateway", "alice", ct), provider);
+    }
 
     public async Task<int> CreateItemAsync(int stock, CancellationToken ct)
     {
@@ -34,11 +41,11 @@ public sealed class Shop(PlatformApp app) : IDisposable
     }
 
     /// <summary>Places an order for one unit; returns its id (asserts 201).</summary>
-    public async Task<string> PlaceAsync(string buyer, int itemId, CancellationToken ct)
+    public async Task<string> PlaceAsync(int itemId, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
         {
-            Content = JsonContent.Create(new { buyerId = buyer, lines = new[] { new { productId = itemId, quantity = 1 } } }),
+            Content = JsonContent.Create(new { lines = new[] { new { productId = itemId, quantity = 1 } } }),
         };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         using var response = await Order.SendAsync(request, ct);

@@ -1,0 +1,125 @@
+namespace Platform.Gateway.Tests;
+
+/// <summary>The gateway's limits: per user (the token's subject) or per client address, never per connection or per
+/// header a caller writes; and a buyer's concurrent notification streams.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class LimitTests(GatewayFixture fixture)
+{
+    private const int Requests = 80;
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_users_budget_is_shared_by_all_their_connections_and_leaves_other_users_alone()
+    {
+        // the administrator over eight connections (new clients) and both gateway replicas: one budget
+        var clients = Enumerable.Range(0, 8).Select(_ => fixture.Gateway(fixture.AdminToken)).ToList();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i => StatusAsync(clients[i % clients.Count], "/api/catalog/items/1")));
+        clients.ForEach(c => c.Dispose());
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        Assert.InRange(statuses.Count(s => s == HttpStatusCode.OK), 1, Requests - 1);
+
+        // alice, meanwhile, has her own budget
+        using var alice = fixture.Gateway(fixture.AliceToken);
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(alice, "/api/catalog/items/1"));
+        await WaitForBudgetAsync(fixture.Gateway(fixture.AdminToken));
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_share_their_address_budget_whatever_X_Forwarded_For_they_send()
+    {
+        using var anonymous = fixture.Gateway();
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/items/1");
+            request.Headers.Add("X-Forwarded-For", $"203.0.113.{i % 250}"); // a fresh "client" per request
+            using var response = await anonymous.SendAsync(request, Ct);
+            return response.StatusCode;
+        }));
+
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+        using (var refused = await RejectedAsync(anonymous))
+        {
+            Assert.True(refused.Headers.RetryAfter is not null, "a 429 says when to retry");
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        }
+
+        await WaitForBudgetAsync(fixture.Gateway());
+    }
+
+    [Fact]
+    public async Task A_buyer_holds_at_most_the_configured_streams_and_gets_one_back_when_one_closes()
+    {
+        // the limit is 2 in this fixture; a stream another test just closed may still hold its lease for a moment
+        var first = await OpenWhenAllowedAsync(fixture.AliceToken);
+        var second = await OpenWhenAllowedAsync(fixture.AliceToken);
+        using (var third = await Streams.TryOpenAsync(fixture.Gateway(fixture.AliceToken), Ct))
+        {
+            Assert.Equal(HttpStatusCode.TooManyRequests, third.Response.StatusCode);
+            Assert.Equal("application/problem+json", third.Response.Content.Headers.ContentType?.MediaType);
+        }
+
+        // bob is not alice
+        using (var bobs = await OpenWhenAllowedAsync(fixture.BobToken))
+        {
+            Assert.True(bobs.Response.IsSuccessStatusCode);
+        }
+
+        first.Dispose();
+        using var again = await OpenWhenAllowedAsync(fixture.AliceToken);
+        second.Dispose();
+    }
+
+    private async Task<Streams> OpenWhenAllowedAsync(string token)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var stream = await Streams.TryOpenAsync(fixture.Gateway(token), Ct);
+            if (stream.Response.IsSuccessStatusCode)
+            {
+                return stream;
+            }
+
+            Assert.Equal(HttpStatusCode.TooManyRequests, stream.Response.StatusCode);
+            stream.Dispose();
+            Assert.True(DateTime.UtcNow < deadline, "a closed stream's lease was not given back within 30 s");
+            await Task.Delay(200, Ct);
+        }
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path, Ct);
+        return response.StatusCode;
+    }
+
+    private static async Task<HttpResponseMessage> RejectedAsync(HttpClient client)
+    {
+        while (true)
+        {
+            var response = await client.GetAsync("/api/catalog/items/1", Ct);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                return response;
+            }
+
+            response.Dispose();
+        }
+    }
+
+    /// <summary>Other tests share these budgets: wait until the bucket answers again (it refills in about two seconds).</summary>
+    private static async Task WaitForBudgetAsync(HttpClient client)
+    {
+        using (client)
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            while (await StatusAsync(client, "/api/catalog/items/1") == HttpStatusCode.TooManyRequests)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the budget did not refill");
+                await Task.Delay(250, Ct);
+            }
+        }
+    }
+}

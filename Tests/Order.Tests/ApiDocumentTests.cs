@@ -1,0 +1,11 @@
+using Platform.Testing;
+using Xunit;
+
+namespace Platform.Order.Tests;
+
+public sealed class ApiDocumentTests
+{
+    [Fact]
+    public async Task Every_route_is_in_the_services_OpenAPI_document() =>
+        Assert.Empty(await ApiDocumentCoverage.UndocumentedRoutesAsync<Platform.Order.Model.Order>("cache", "orderdb", "messaging"));
+}
