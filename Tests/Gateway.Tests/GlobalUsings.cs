@@ -1,5 +1,5 @@
 global using System.Net;
 global using System.Net.Http.Json;
 global using System.Text.Json.Nodes;
-global using Xunit;
 global using Platform.Testing;
+global using Xunit;

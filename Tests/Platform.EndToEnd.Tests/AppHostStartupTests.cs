@@ -18,10 +18,11 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
         output.WriteLine($"All healthy after {fixture.App.StartupDuration.TotalSeconds:F1} s (from StartAsync)");
 
         Assert.Equal(
-            ["cache", "cache-server", "catalog", "catalogdb", "identity", "identitydb", "messaging", "messaging-epmd", "messaging-server",
+            ["cache", "cache-server", "catalog", "catalogdb", "gateway", "identity", "identitydb", "messaging", "messaging-epmd", "messaging-server",
              "notification", "notificationdb", "order", "orderdb", "payment", "payment-provider", "paymentdb", "postgres", "postgres-server"],
             fixture.App.Resources.Select(r => r.Name).Order(StringComparer.Ordinal));
         Assert.Equal(2, fixture.App.Instances("catalog").Count);
+        Assert.Equal(2, fixture.App.Instances("gateway").Count);
         foreach (var resource in fixture.App.Resources)
         {
             Assert.All(fixture.App.Instances(resource.Name), e =>
@@ -37,7 +38,7 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task Every_service_replica_answers_health_and_alive()
     {
-        foreach (var service in Services)
+        foreach (var service in Services.Append("gateway").Append("identity"))
         {
             await fixture.App.WaitForHealthyAsync(service, Recovery, TestContext.Current.CancellationToken); // after other tests' faults
 
