@@ -84,7 +84,7 @@ var notification = builder.AddProject<Projects.Notification>("notification")
     .WithHttpHealthCheck("/health");
 
 // The one public door (with identity, whose login pages and token endpoint clients also reach through it).
-builder.AddProject<Projects.Gateway>("gateway")
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(identity).WaitFor(identity)
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalog).WaitFor(catalog)
@@ -94,6 +94,9 @@ builder.AddProject<Projects.Gateway>("gateway")
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 2))
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+// the gateway's API reference page signs in by the authorization code flow, its codes sent back to the page
+identity.WithEnvironment("Identity__PublicClients__api-reference__RedirectUris",
+    ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/api-reference"));
 
 if (builder.ExecutionContext.IsRunMode && builder.Environment.IsDevelopment())
 {

@@ -10,10 +10,14 @@
 # the mode back to back for DURATION seconds (wrk, THREADS threads, CONNECTIONS connections); a round's ratio is
 # mode ÷ Kestrel of that round. Prints every round, then per mode the median req/s and ratio with their spread, and
 # last the line ratio_l1_vs_kestrel=<median>.
+#   gateway   the same memory hits through the YARP gateway (anonymous, its per-client limiter and telemetry on);
+#             each round also measures the catalog directly, and reports gateway ÷ direct (ratio_gateway_vs_l1)
+#   gateway-token  the same with a buyer's access token on every request: the gateway validates it (signature,
+#             lifetime, audience; keys cached) and limits by its subject; gateway-token ÷ gateway is what validation costs
 # MODES adds, for finding where a memory hit spends its time beyond bare Kestrel:
 #   l1-nolimit  l1 with the per-client rate limiter off      l1-notel  l1 exporting no telemetry (no OTLP endpoint)
 #   l1-bare     l1 with neither                          l1-nospans  l1 recording no trace (metrics and logs exported)
-# Env: DURATION (10), WARMUP (45), REPEATS (5), CONNECTIONS (64), THREADS (2), HOT (1000), MODES ("l1 l2 db").
+# Env: DURATION (10), WARMUP (45), REPEATS (5), CONNECTIONS (64), THREADS (2), HOT (1000), MODES ("l1 l2 db gateway gateway-token").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,10 +27,10 @@ REPEATS="${REPEATS:-5}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
 HOT="${HOT:-1000}"
-MODES="${MODES:-l1 l2 db}"
+MODES="${MODES:-l1 l2 db gateway gateway-token}"
 source bench/bench-host.sh
 require_tools wrk curl
-build_release bench/BenchHost/BenchHost.csproj bench/KestrelBaseline/KestrelBaseline.csproj
+build_release bench/BenchHost/BenchHost.csproj bench/KestrelBaseline/KestrelBaseline.csproj bench/OrderBench/OrderBench.csproj
 WORK=$(mktemp -d)
 trap 'stop_bench_host; [ -n "${KESTREL_PID:-}" ] && kill "$KESTREL_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
@@ -36,12 +40,18 @@ ASPNETCORE_ENVIRONMENT=Production dotnet bench/KestrelBaseline/bin/Release/net10
 KESTREL_PID=$!
 until curl -sf -o /dev/null "$KESTREL_URL/api/catalog/items/1"; do kill -0 "$KESTREL_PID" || exit 1; sleep 0.2; done
 
-cat >"$WORK/hot.lua" <<LUA
+# hot.lua: anonymous reads; the gateway-token mode writes token.lua, the same with a buyer's token
+hot_script() {
+  local headers=nil
+  [ -n "${1:-}" ] && headers="{ [\"Authorization\"] = \"Bearer $1\" }"
+  cat <<LUA
 math.randomseed(42)
 request = function()
-  return wrk.format("GET", "/api/catalog/items/" .. math.random(1, $HOT))
+  return wrk.format("GET", "/api/catalog/items/" .. math.random(1, $HOT), $headers)
 end
 LUA
+}
+hot_script >"$WORK/hot.lua"
 
 # The catalog as the AppHost runs it (one replica, measured at its own address past DCP's proxy), once per cache mode.
 # wrk is one client standing in for thousands of buyers, so its rate-limit budget is sized above what this machine
@@ -54,13 +64,22 @@ start_catalog() {
     --env catalog:Catalog__RateLimit__PermitLimit=1000000 --env catalog:Catalog__RateLimit__Burst=200000 "$@"
 }
 
+# The gateway and what it routes to (one replica each, measured at their own addresses), the same budget reasoning.
+start_gateway() {
+  rm -f "$WORK/connections"
+  BENCH_CONNECTIONS="$WORK/connections" start_bench_host 300 --only gateway --buyers 1 --Catalog:Replicas=1 --Gateway:Replicas=1 \
+    --env catalog:Catalog__Cache__Mode=TwoLevel \
+    --env catalog:Catalog__RateLimit__PermitLimit=1000000 --env catalog:Catalog__RateLimit__Burst=200000 \
+    --env gateway:Gateway__RateLimit__PermitLimit=1000000 --env gateway:Gateway__RateLimit__Burst=200000
+}
+
 # wrk prints latencies as 812.00us / 1.20ms / 1.01s: normalise to ms
 to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }'; }
 
-# measure <url> <seconds>: "req/s p50 p99" (fails the run on any non-2xx answer)
+# measure <url> <seconds> [wrk script]: "req/s p50 p99" (fails the run on any non-2xx answer)
 measure() {
   local out
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency -s "$WORK/hot.lua" "$1")
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency -s "${3:-$WORK/hot.lua}" "$1")
   if echo "$out" | grep -q 'Non-2xx'; then echo "non-2xx responses from $1" >&2; echo "$out" >&2; exit 1; fi
   echo "$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }') $(echo "$out" | awk '$1 == "50%" { print $2 }' | to_ms) $(echo "$out" | awk '$1 == "99%" { print $2 }' | to_ms)"
 }
@@ -85,13 +104,29 @@ for mode in $MODES; do
     l1-notel) start_catalog TwoLevel "${NO_TELEMETRY[@]}" ;;
     l1-bare) start_catalog TwoLevel "${NO_LIMIT[@]}" "${NO_TELEMETRY[@]}" ;;
     l1-nospans) start_catalog TwoLevel --env catalog:OpenTelemetry__Tracing__SamplingRatio=0 ;;
+    gateway | gateway-token) start_gateway ;;
     *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
   base=$(host_line replica catalog)
-  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/hot.lua" "$base" >/dev/null
+  script=$WORK/hot.lua
+  if [[ $mode == gateway* ]]; then
+    direct=$base
+    base=$(host_line replica gateway)
+    if [ "$mode" = gateway-token ]; then
+      hot_script "$(dotnet bench/OrderBench/bin/Release/net10.0/OrderBench.dll token "$WORK/host.log" "$WORK/connections" bench-buyer-0)" >"$WORK/token.lua"
+      script=$WORK/token.lua
+    fi
+    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/hot.lua" "$direct" >/dev/null
+  fi
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$script" "$base" >/dev/null
   for round in $(seq 1 "$REPEATS"); do
     read -r krps kp50 kp99 < <(measure "$KESTREL_URL" "$DURATION")
-    read -r rps p50 p99 < <(measure "$base" "$DURATION")
+    if [[ $mode == gateway* ]]; then
+      read -r drps dp50 dp99 < <(measure "$direct" "$DURATION")
+      printf '%s round %d: catalog directly %6s req/s (p50 %5s ms, p99 %6s ms)\n' "$mode" "$round" "$drps" "$dp50" "$dp99"
+    fi
+    read -r rps p50 p99 < <(measure "$base" "$DURATION" "$script")
+    if [[ $mode == gateway* ]]; then RATIOS[$mode-vs-l1]+="$(awk -v a="$rps" -v b="$drps" 'BEGIN { printf "%.3f", a / b }') "; fi
     ratio=$(awk -v a="$rps" -v b="$krps" 'BEGIN { printf "%.3f", a / b }')
     RATIOS[$mode]+="$ratio "
     RATES[$mode]+="$rps "
@@ -113,6 +148,13 @@ if [ -n "${RATES[l1]:-}" ] && [ -n "${RATES[db]:-}" ]; then
   l1=$(echo "${RATES[l1]}" | tr ' ' '\n' | grep . | median)
   db=$(echo "${RATES[db]}" | tr ' ' '\n' | grep . | median)
   echo "ratio_l1_vs_db=$(awk -v a="$l1" -v b="$db" 'BEGIN { printf "%.2f", a / b }')"
+fi
+for mode in gateway gateway-token; do
+  [ -n "${RATIOS[$mode-vs-l1]:-}" ] && echo "ratio_${mode/-/_}_vs_l1=$(echo "${RATIOS[$mode-vs-l1]}" | tr ' ' '\n' | grep . | summary)"
+done
+if [ -n "${RATIOS[gateway]:-}" ] && [ -n "${RATIOS[gateway-token]:-}" ]; then
+  # what validating a token costs a request at the gateway, from each mode's median ratio to Kestrel
+  echo "ratio_gateway_token_vs_gateway=$(awk -v a="$(echo "${RATIOS[gateway-token]}" | tr ' ' '\n' | grep . | median)" -v b="$(echo "${RATIOS[gateway]}" | tr ' ' '\n' | grep . | median)" 'BEGIN { printf "%.3f", a / b }')"
 fi
 [ -n "${RATIOS[l2]:-}" ] && echo "ratio_l2_vs_kestrel=$(echo "${RATIOS[l2]}" | tr ' ' '\n' | grep . | median)"
 [ -n "${RATIOS[l1]:-}" ] && echo "ratio_l1_vs_kestrel=$(echo "${RATIOS[l1]}" | tr ' ' '\n' | grep . | median)"

@@ -22,10 +22,11 @@ trap 'stop_bench_host; rm -rf "$WORK"' EXIT
 # SAMPLING: the share of traces recorded (default: what Production records, one in ten); SAMPLING=1 records every one
 sampling=()
 if [ -n "${SAMPLING:-}" ]; then
-  for service in catalog order payment payment-provider notification; do sampling+=(--env "$service:OpenTelemetry__Tracing__SamplingRatio=$SAMPLING"); done
+  for service in gateway identity catalog order payment payment-provider notification; do sampling+=(--env "$service:OpenTelemetry__Tracing__SamplingRatio=$SAMPLING"); done
 fi
-BENCH_CONNECTIONS="$WORK/connections" start_bench_host 240 "${sampling[@]}"
+# buyers sign in (authorization code flow) and buy through the gateway, one budget each there, as on the internet
+BENCH_CONNECTIONS="$WORK/connections" start_bench_host 240 --buyers "${CONCURRENCY:-32}" "${sampling[@]}"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), dotnet $(dotnet --version)"
-echo "system: catalog ×2, order, payment, payment-provider, notification; Redis, PostgreSQL, RabbitMQ; Release, Production;"
+echo "system: gateway ×2, identity, catalog ×2, order, payment, payment-provider, notification; Redis, PostgreSQL, RabbitMQ; Release, Production;"
 echo "  traces (share recorded: ${SAMPLING:-0.1, as in Production}), metrics and logs exported over OTLP to the Aspire dashboard"
 dotnet bench/OrderBench/bin/Release/net10.0/OrderBench.dll "$WORK/host.log" "$WORK/connections"

@@ -39,6 +39,8 @@ public static class TokenValidationExtensions
             options.TokenValidationParameters.NameClaimType = "name";
             options.TokenValidationParameters.RoleClaimType = "role";
             options.TokenValidationParameters.ValidTypes = ["at+jwt"]; // an identity token is not an access token
+            // 5 minutes by default: an expired token would still pass for that long; clocks inside one system agree closer
+            options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
         });
         builder.Services.AddAuthorizationBuilder().AddPlatformPolicies();
         return builder;

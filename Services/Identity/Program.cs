@@ -6,6 +6,9 @@ builder.AddIdentityServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseAntiforgery();
+app.MapAccountApi();
+app.MapAuthorizeApi();
 app.MapTokenApi();
 
 app.Run();

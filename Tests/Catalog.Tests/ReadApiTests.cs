@@ -95,7 +95,7 @@ public sealed class ReadApiTests(CatalogFixture fixture)
     public async Task Internal_prices_answer_a_service_token_with_catalog_internal_and_nobody_else()
     {
         const string Prices = "/api/catalog/internal/prices?ids=1,2";
-        var anonymous = await fixture.Replica0.GetAsync(Prices);
+        var anonymous = await fixture.AnonymousReplica0.GetAsync(Prices);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
 
@@ -186,12 +186,14 @@ public sealed class ReadApiTests(CatalogFixture fixture)
         var paths = System.Text.Json.Nodes.JsonNode.Parse(await fixture.Replica0.GetStringAsync("/openapi/v1.json"))!["paths"]!;
         Assert.NotNull(paths["/api/catalog/items/{id}"]?["get"]);
         Assert.NotNull(paths["/api/catalog/internal/prices"]?["get"]);
-        // the handlers' Results<...> types are the responses the document lists
+        // the handlers' Results<...> types are the responses the document lists, with the problem-details default
         var list = paths["/api/catalog/items"]!["get"]!["responses"]!.AsObject();
-        Assert.Equal(["200", "400"], list.Select(r => r.Key).Order());
-        var update = paths["/api/catalog/items/{id}"]!["put"]!["responses"]!.AsObject();
-        Assert.Contains("200", update.Select(r => r.Key));
-        Assert.Contains("400", update.Select(r => r.Key));
+        Assert.Equal(["200", "400", "default"], list.Select(r => r.Key).Order());
+        Assert.Null(paths["/api/catalog/items"]!["get"]!["security"]); // anonymous
+        // a write says who may make it, and what a caller without that gets
+        var update = paths["/api/catalog/items/{id}"]!["put"]!;
+        Assert.Superset(new HashSet<string> { "200", "400", "401", "403" }, update["responses"]!.AsObject().Select(r => r.Key).ToHashSet());
+        Assert.Contains("catalog-admin", (string?)update["description"], StringComparison.Ordinal);
     }
 
     [Fact]

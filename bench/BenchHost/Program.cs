@@ -8,7 +8,9 @@ using Platform.Testing;
 // Starts the AppHost for a benchmark script, as deployed: built in Release (this host's configuration, which the
 // services run in), the AppHost and every service in the Production environment (so no development-only telemetry
 // settings: sampling is the services' own), exporting their telemetry to the Aspire dashboard.
-//   BenchHost [--only <resource>]... [--env <resource>:<NAME>=<value>]... [<AppHost argument>]...
+//   BenchHost [--only <resource>]... [--env <resource>:<NAME>=<value>]... [--buyers <n>] [<AppHost argument>]...
+// --buyers creates n buyer accounts (bench-buyer-0...) with generated passwords and a public client for them to sign in
+// with (the authorization code flow, as real buyers do: the password grant exists only in Development).
 // Once every resource is healthy it prints, for the load generator:
 //   endpoint <name> <url>           each service's HTTP endpoint (through DCP's proxy, spread over replicas)
 //   replica <instance> <url>        each service instance's own address, past the proxy
@@ -19,12 +21,16 @@ using Platform.Testing;
 var only = new List<string>();
 var environment = new List<(string Resource, string Name, string Value)>();
 var appHostArgs = new List<string>();
+var buyers = 0;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
     {
         case "--only":
             only.Add(args[++i]);
+            break;
+        case "--buyers":
+            buyers = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         case "--env" when args[++i].Split(':', 2) is [var resource, var setting] && setting.Split('=', 2) is [var name, var value]:
             environment.Add((resource, name, value));
@@ -52,6 +58,18 @@ if (only.Count > 0)
 foreach (var (resource, name, value) in environment)
 {
     builder.WithEnvironment(resource, name, value);
+}
+
+const string BenchClientRedirect = "http://127.0.0.1:9/order-bench/callback"; // never followed: the code is read from the Location
+var buyerPasswords = Enumerable.Range(0, buyers).Select(i => ($"bench-buyer-{i}", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)))).ToList();
+foreach (var (name, password) in buyerPasswords)
+{
+    builder.WithEnvironment("identity", $"Identity__Users__{name}__Password", password).WithEnvironment("identity", $"Identity__Users__{name}__Roles", "buyer");
+}
+
+if (buyers > 0)
+{
+    builder.WithEnvironment("identity", "Identity__PublicClients__order-bench__RedirectUris", BenchClientRedirect);
 }
 
 await using var app = await builder.StartAsync(TimeSpan.FromMinutes(4));
@@ -87,6 +105,19 @@ if (Environment.GetEnvironmentVariable("BENCH_CONNECTIONS") is { Length: > 0 } c
     foreach (var resource in app.Resources.Where(r => r is PostgresDatabaseResource or RedisResource))
     {
         lines.Add($"{resource.Name}={await app.ConnectionStringAsync(resource.Name)}");
+    }
+
+    // who the load generator signs in as, and the provider's key for its admin API
+    lines.AddRange(buyerPasswords.Select(b => $"user:{b.Item1}={b.Item2}"));
+    if (buyers > 0)
+    {
+        lines.Add($"user:admin={await app.ParameterValueAsync("admin-password")}");
+        lines.Add($"client:order-bench={BenchClientRedirect}");
+    }
+
+    if (app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == "payment-provider"))
+    {
+        lines.Add($"payment-provider-api-key={await app.ParameterValueAsync("payment-provider-api-key")}");
     }
 
     if (!OperatingSystem.IsWindows())

@@ -37,7 +37,7 @@ public sealed class Buyer(string buyerId, HttpClient orders, BuyerStream stream,
         var product = products[Random.Shared.Next(products.Length)];
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
         {
-            Content = new StringContent($$"""{"buyerId":"{{buyerId}}","lines":[{"productId":{{product}},"quantity":1}]}""", Encoding.UTF8, "application/json"),
+            Content = new StringContent($$"""{"lines":[{"productId":{{product}},"quantity":1}]}""", Encoding.UTF8, "application/json"),
         };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
 

@@ -33,7 +33,7 @@ public sealed class OrderNotifications
 public sealed record Heard(string Kind, string Message, DateTime At, DateTime CreatedAt);
 
 /// <summary>
-/// One buyer's Server-Sent Events stream (GET /api/notifications/stream?buyer=), read for the whole run. Frames are
+/// One buyer's Server-Sent Events stream (GET /api/notifications/stream with the buyer's token), read for the whole run. Frames are
 /// "id: ...\nevent: notification\ndata: {json}\n\n"; a notification may arrive before the POST that caused it has
 /// answered, so events are filed by order id whether or not the buyer is waiting for that order yet.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class BuyerStream : IAsyncDisposable
     public static async Task<BuyerStream> OpenAsync(HttpClient http, string buyer, CancellationToken cancellationToken)
     {
         var stream = new BuyerStream();
-        stream._response = await http.GetAsync($"/api/notifications/stream?buyer={Uri.EscapeDataString(buyer)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        stream._response = await http.GetAsync("/api/notifications/stream", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         stream._response.EnsureSuccessStatusCode();
         var reader = new StreamReader(await stream._response.Content.ReadAsStreamAsync(cancellationToken));
         // the service subscribes to the buyer's channel before it writes ": connected": after it, nothing is missed

@@ -7,9 +7,17 @@ using OrderBench;
 // order at a time and waiting for its confirmation; WARMUP seconds not counted, then DURATION seconds measured.
 // Prints throughput, latencies, where the time goes and CPU per process; last line orders_per_s=<x>.
 // Exit code 1 when any order failed or was cancelled.
+// OrderBench token <bench host log> <connections file> <user>: prints that user's access token (bench/catalog.sh's
+// gateway-token mode), signed in as in the run below
+if (args is ["token", var tokenHostLog, var tokenConnections, var user])
+{
+    Console.WriteLine((await SignIn.TokensAsync(BenchSettings.Load(tokenHostLog, tokenConnections), [user]))[user]);
+    return 0;
+}
+
 if (args is not [var hostLog, var connectionsFile])
 {
-    Console.Error.WriteLine("usage: OrderBench <bench host log> <connections file>");
+    Console.Error.WriteLine("usage: OrderBench <bench host log> <connections file> | OrderBench token <bench host log> <connections file> <user>");
     return 2;
 }
 
@@ -22,11 +30,21 @@ using var handler = new SocketsHttpHandler
     UseProxy = false,
     AllowAutoRedirect = false,
 };
-HttpClient Client(string name, TimeSpan timeout) => new(handler, disposeHandler: false) { BaseAddress = settings.Endpoints[name], Timeout = timeout };
-using var catalog = Client("catalog", TimeSpan.FromSeconds(30));
-using var orders = Client("order", TimeSpan.FromSeconds(30));
-using var provider = Client("payment-provider", TimeSpan.FromSeconds(30));
-using var notification = Client("notification", Timeout.InfiniteTimeSpan);
+HttpClient Client(string name, TimeSpan timeout, string? token = null)
+{
+    var client = new HttpClient(handler, disposeHandler: false) { BaseAddress = settings.Endpoints[name], Timeout = timeout };
+    if (token is not null)
+    {
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    }
+
+    return client;
+}
+
+// everyone signs in as on the internet (the authorization code flow through the gateway) and calls the gateway
+var tokens = await SignIn.TokensAsync(settings, ["admin", .. Enumerable.Range(0, settings.Concurrency).Select(i => $"bench-buyer-{i}")]);
+using var catalog = Client("gateway", TimeSpan.FromSeconds(30), tokens["admin"]);
+using var provider = Client("payment-provider", TimeSpan.FromSeconds(30), settings.ConnectionStrings["payment-provider-api-key"]);
 
 var behaviour = await provider.GetFromJsonAsync<JsonObject>("/admin/behaviour");
 Console.WriteLine($"payment provider: {behaviour!["latencyMs"]} ms per charge, failure rate {behaviour["failureRate"]}, decline rate {behaviour["declineRate"]}");
@@ -34,13 +52,15 @@ var products = await Setup.CreateProductsAsync(catalog, settings.Products);
 Console.WriteLine($"load: {settings.Concurrency} buyers, one order at a time each (POST, then its OrderConfirmed on the buyer's SSE stream), "
     + $"1 line × 1 unit of {products.Length} products; {settings.Warmup.TotalSeconds:0} s warm-up, {settings.Duration.TotalSeconds:0} s measured");
 
-var streams = await Task.WhenAll(Enumerable.Range(0, settings.Concurrency).Select(i => BuyerStream.OpenAsync(notification, $"bench-buyer-{i}", CancellationToken.None)));
+var buyerClients = Enumerable.Range(0, settings.Concurrency).Select(i => (Orders: Client("gateway", TimeSpan.FromSeconds(30), tokens[$"bench-buyer-{i}"]),
+    Notifications: Client("gateway", Timeout.InfiniteTimeSpan, tokens[$"bench-buyer-{i}"]))).ToList();
+var streams = await Task.WhenAll(buyerClients.Select((c, i) => BuyerStream.OpenAsync(c.Notifications, $"bench-buyer-{i}", CancellationToken.None)));
 var results = new BenchResults();
 var started = DateTime.UtcNow;
 var windowStart = started + settings.Warmup;
 var windowEnd = windowStart + settings.Duration;
 using var stopIssuing = new CancellationTokenSource(settings.Warmup + settings.Duration);
-var buyers = streams.Select((stream, i) => Task.Run(() => new Buyer($"bench-buyer-{i}", orders, stream, products, settings.OrderTimeout, results).RunAsync(stopIssuing.Token))).ToArray();
+var buyers = streams.Select((stream, i) => Task.Run(() => new Buyer($"bench-buyer-{i}", buyerClients[i].Orders, stream, products, settings.OrderTimeout, results).RunAsync(stopIssuing.Token))).ToArray();
 
 await Setup.DelayUntilAsync(windowStart);
 var cpuBefore = CpuSnapshot.Take();
@@ -53,6 +73,8 @@ foreach (var stream in streams)
 {
     await stream.DisposeAsync();
 }
+
+buyerClients.ForEach(c => { c.Orders.Dispose(); c.Notifications.Dispose(); });
 
 // how the rate got there: JIT tiering of six .NET processes on two cores takes minutes, so a short warm-up measures
 // the compiler as much as the system

@@ -23,18 +23,21 @@ public static class ApiReferenceExtensions
             return app;
         }
 
-        app.MapGet("/openapi/{service}.json", async Task<IResult> (string service, IHttpClientFactory clients, CancellationToken cancellationToken) =>
+        app.MapGet("/openapi/{service}.json", async Task<IResult> (string service, HttpContext http, IHttpClientFactory clients, CancellationToken cancellationToken) =>
         {
             if (!Services.Contains(service))
             {
                 return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such document", detail: $"Documents: {string.Join(", ", Services)}.");
             }
 
-            var document = await clients.CreateClient().GetStringAsync($"http://{service}/openapi/v1.json", cancellationToken);
-            return TypedResults.Text(document, "application/json");
+            var document = System.Text.Json.Nodes.JsonNode.Parse(
+                await clients.CreateClient().GetStringAsync($"http://{service}/openapi/v1.json", cancellationToken))!;
+            // the API is called here, through the gateway, not at the service's internal address
+            document["servers"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["url"] = Origin(http) });
+            return TypedResults.Text(document.ToJsonString(), "application/json");
         }).ExcludeFromDescription();
 
-        app.MapScalarApiReference(PagePath, options => options
+        app.MapScalarApiReference(PagePath, (options, http) => options
             .WithTitle("Platform API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
             .AddDocument("catalog", "Catalog", isDefault: true)
@@ -47,7 +50,11 @@ public static class ApiReferenceExtensions
                 flow.ClientId = ClientId;
                 flow.Pkce = Pkce.Sha256;
                 flow.SelectedScopes = ["offline_access"];
+                // the address the identity service has for this client (the AppHost registers it)
+                flow.RedirectUri = Origin(http) + PagePath;
             })).ExcludeFromDescription();
         return app;
     }
+
+    private static string Origin(HttpContext http) => $"{http.Request.Scheme}://{http.Request.Host}";
 }

@@ -11,8 +11,8 @@ namespace Platform.Identity.Apis;
 
 /// <summary>
 /// The token endpoint's decisions. OpenIddict has already checked the client, its grant and scopes; this says who the
-/// token is for: a service (client credentials), a user by password (Development only), or the user a refresh token
-/// names, read again so that a removed user or role stops at the next refresh.
+/// token is for: a service (client credentials), a user by password (Development only), or the user an authorization
+/// code or a refresh token names, read again so that a removed user or role stops at the next refresh.
 /// </summary>
 public static class TokenApi
 {
@@ -55,13 +55,14 @@ public static class TokenApi
             return SignIn(await UserIdentityAsync(users, user), request.GetScopes());
         }
 
-        if (request.IsRefreshTokenGrantType())
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
+            // OpenIddict has checked the code (single use, this client, this redirect, the PKCE verifier) or the refresh token
             var stored = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var user = stored.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
             if (user is null || await users.IsLockedOutAsync(user))
             {
-                return Refuse("The refresh token's user no longer exists or is locked.");
+                return Refuse("The user no longer exists or is locked.");
             }
 
             return SignIn(await UserIdentityAsync(users, user), stored.Principal!.GetScopes());
@@ -73,7 +74,7 @@ public static class TokenApi
     private static ClaimsIdentity NewIdentity() =>
         new(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
 
-    private static async Task<ClaimsIdentity> UserIdentityAsync(UserManager<IdentityUser> users, IdentityUser user)
+    internal static async Task<ClaimsIdentity> UserIdentityAsync(UserManager<IdentityUser> users, IdentityUser user)
     {
         var identity = NewIdentity();
         identity.SetClaim(Claims.Subject, user.Id).SetClaim(Claims.Name, user.UserName);
@@ -81,7 +82,7 @@ public static class TokenApi
         return identity;
     }
 
-    private static SignInHttpResult SignIn(ClaimsIdentity identity, IEnumerable<string> scopes)
+    internal static SignInHttpResult SignIn(ClaimsIdentity identity, IEnumerable<string> scopes)
     {
         identity.SetScopes(scopes);
         identity.SetResources(TokenValidationExtensions.Audience);

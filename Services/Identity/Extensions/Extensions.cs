@@ -37,7 +37,9 @@ internal static class Extensions
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
             .AddServer(server =>
             {
-                server.SetTokenEndpointUris("connect/token");
+                server.SetAuthorizationEndpointUris("connect/authorize").SetTokenEndpointUris("connect/token");
+                // people: the authorization code flow, PKCE required of every client; services: client credentials
+                server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
                 server.AllowClientCredentialsFlow().AllowRefreshTokenFlow();
                 if (builder.Environment.IsDevelopment())
                 {
@@ -56,13 +58,23 @@ internal static class Extensions
                 // plain signed JWTs, which every service validates itself with JwtBearer against the published keys
                 server.DisableAccessTokenEncryption();
                 // TLS ends in front of the service (the gateway, the ingress); inside, it is plain HTTP
-                server.UseAspNetCore().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+                server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
             });
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IdentityKeys>((options, keys) =>
         {
             options.SigningCredentials.Add(new SigningCredentials(keys.Signing, SecurityAlgorithms.RsaSha256));
             options.EncryptionCredentials.Add(new EncryptingCredentials(keys.Encryption, SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512));
         });
+        // the sign-in session of the login page, for the authorization endpoint only: never a token for an API
+        builder.Services.AddAuthentication().AddCookie(AccountApi.SessionScheme, cookie =>
+        {
+            cookie.LoginPath = AccountApi.LoginPath;
+            cookie.Cookie.Name = "identity.session";
+            cookie.Cookie.HttpOnly = true;
+            cookie.Cookie.SameSite = SameSiteMode.Lax;
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(1);
+        });
+        builder.Services.AddAntiforgery();
         builder.Services.AddHostedService<IdentitySeeder>();
         builder.Services.AddHostedService<TokenPruner>();
         return builder;

@@ -27,6 +27,11 @@ internal sealed class IdentitySeeder(IServiceScopeFactory scopes, IdentitySettin
             await SeedApplicationAsync(applications, ServiceDescriptor(client), cancellationToken);
         }
 
+        foreach (var client in settings.PublicClients)
+        {
+            await SeedApplicationAsync(applications, PublicDescriptor(client), cancellationToken);
+        }
+
         if (environment.IsDevelopment())
         {
             await SeedApplicationAsync(applications, DevelopmentClient(), cancellationToken);
@@ -94,6 +99,32 @@ internal sealed class IdentitySeeder(IServiceScopeFactory scopes, IdentitySettin
         foreach (var scope in client.Scopes)
         {
             descriptor.Permissions.Add(Permissions.Prefixes.Scope + scope);
+        }
+
+        return descriptor;
+    }
+
+    private static OpenIddictApplicationDescriptor PublicDescriptor(PublicClient client)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = client.ClientId,
+            ClientType = ClientTypes.Public,
+            ConsentType = ConsentTypes.Implicit, // our own applications: signing in is the consent
+            DisplayName = client.ClientId,
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization,
+                Permissions.Endpoints.Token,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.GrantTypes.RefreshToken,
+                Permissions.ResponseTypes.Code,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var uri in client.RedirectUris)
+        {
+            descriptor.RedirectUris.Add(uri);
         }
 
         return descriptor;

@@ -2,7 +2,8 @@ namespace Platform.Identity.Infrastructure;
 
 /// <summary>
 /// Section <c>Identity</c>: the issuer, token lifetimes, and who exists: users (<c>Users:{name}:Password</c>,
-/// <c>Roles</c>) and service clients (<c>Clients:{id}:Secret</c>, <c>Scopes</c>). The AppHost generates every password
+/// <c>Roles</c>), service clients (<c>Clients:{id}:Secret</c>, <c>Scopes</c>) and the applications people sign in to
+/// (<c>PublicClients:{id}:RedirectUris</c>). The AppHost generates every password
 /// and secret as a parameter; nothing here has a default secret.
 /// </summary>
 public sealed record IdentitySettings(
@@ -10,7 +11,8 @@ public sealed record IdentitySettings(
     TimeSpan AccessTokenLifetime,
     TimeSpan RefreshTokenLifetime,
     IReadOnlyList<SeededUser> Users,
-    IReadOnlyList<ServiceClient> Clients)
+    IReadOnlyList<ServiceClient> Clients,
+    IReadOnlyList<PublicClient> PublicClients)
 {
     public static IdentitySettings From(IConfiguration configuration)
     {
@@ -25,7 +27,10 @@ public sealed record IdentitySettings(
                 .Select(user => new SeededUser(user.Key, user["Password"]!, List(user["Roles"])))],
             [.. section.GetSection("Clients").GetChildren()
                 .Where(client => !string.IsNullOrEmpty(client["Secret"]))
-                .Select(client => new ServiceClient(client.Key, client["Secret"]!, List(client["Scopes"])))]);
+                .Select(client => new ServiceClient(client.Key, client["Secret"]!, List(client["Scopes"])))],
+            [.. section.GetSection("PublicClients").GetChildren()
+                .Where(client => !string.IsNullOrEmpty(client["RedirectUris"]))
+                .Select(client => new PublicClient(client.Key, [.. List(client["RedirectUris"]).Select(uri => new Uri(uri, UriKind.Absolute))]))]);
     }
 
     private static string[] List(string? text) =>
@@ -34,6 +39,12 @@ public sealed record IdentitySettings(
 
 /// <summary>A user the identity service creates, or whose password and roles it brings back to these, at start.</summary>
 public sealed record SeededUser(string UserName, string Password, IReadOnlyList<string> Roles);
+
+/// <summary>
+/// An application a person signs in to (<c>PublicClients:{id}:RedirectUris</c>): the authorization code flow with PKCE,
+/// no secret (it could not keep one), codes sent only to these exact addresses.
+/// </summary>
+public sealed record PublicClient(string ClientId, IReadOnlyList<Uri> RedirectUris);
 
 /// <summary>A service that gets tokens for itself (client credentials) with these scopes.</summary>
 public sealed record ServiceClient(string ClientId, string Secret, IReadOnlyList<string> Scopes);

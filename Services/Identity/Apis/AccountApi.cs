@@ -1,0 +1,76 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Platform.Identity.Apis;
+
+/// <summary>
+/// The login page of the authorization code flow: a form that checks the password (lockout included) and starts a
+/// session cookie, then returns to the authorization request that asked for it. Only local return addresses are
+/// followed (no open redirect); the form carries an antiforgery token (no login CSRF).
+/// </summary>
+public static class AccountApi
+{
+    public const string SessionScheme = "identity.session";
+    public const string LoginPath = "/account/login";
+
+    public static IEndpointRouteBuilder MapAccountApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet(LoginPath, LoginPage).ExcludeFromDescription();
+        app.MapPost(LoginPath, LoginAsync).ExcludeFromDescription();
+        return app;
+    }
+
+    internal static ContentHttpResult LoginPage(HttpContext http, IAntiforgery antiforgery, string? returnUrl) =>
+        Page(http, antiforgery, returnUrl, error: null);
+
+    internal static async Task<Results<RedirectHttpResult, ContentHttpResult>> LoginAsync(
+        HttpContext http, IAntiforgery antiforgery, UserManager<IdentityUser> users,
+        [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl)
+    {
+        var user = await users.FindByNameAsync(username ?? "");
+        if (user is null || await users.IsLockedOutAsync(user) || !await users.CheckPasswordAsync(user, password ?? ""))
+        {
+            if (user is not null && !await users.IsLockedOutAsync(user))
+            {
+                await users.AccessFailedAsync(user);
+            }
+
+            // the same answer for an unknown user, a wrong password and a locked account
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return Page(http, antiforgery, returnUrl, "The user name or password is wrong, or the account is locked.");
+        }
+
+        await users.ResetAccessFailedCountAsync(user);
+        var session = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, user.UserName!)], SessionScheme);
+        await http.SignInAsync(SessionScheme, new ClaimsPrincipal(session));
+        return TypedResults.Redirect(IsLocal(returnUrl) ? returnUrl! : "/");
+    }
+
+    private static bool IsLocal(string? url) =>
+        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+
+    private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        http.Response.Headers.ContentSecurityPolicy = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+        var message = error is null ? "" : $"<p role=\"alert\">{WebUtility.HtmlEncode(error)}</p>";
+        return TypedResults.Content($$"""
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8"><title>Sign in</title>
+            <style>body{font-family:system-ui;max-width:22rem;margin:4rem auto}label,input,button{display:block;width:100%;margin:.4rem 0}</style></head>
+            <body><h1>Sign in</h1>{{message}}
+            <form method="post" action="{{LoginPath}}">
+            <input type="hidden" name="{{tokens.FormFieldName}}" value="{{WebUtility.HtmlEncode(tokens.RequestToken)}}">
+            <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/")}}">
+            <label>User name <input name="username" autocomplete="username" required></label>
+            <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
+            <button type="submit">Sign in</button>
+            </form></body></html>
+            """, "text/html; charset=utf-8");
+    }
+}

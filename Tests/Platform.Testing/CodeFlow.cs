@@ -1,0 +1,134 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+
+namespace Platform.Testing;
+
+/// <summary>
+/// A person signing in the way a browser does it: the authorization code flow with PKCE through one origin (the
+/// gateway): authorize, the login page and its form, back to authorize, the code at the redirect address, the token.
+/// Redirects are followed by hand so each step can be checked.
+/// </summary>
+public sealed partial class CodeFlow(Uri origin, string clientId, string redirectUri) : IDisposable
+{
+    private readonly HttpClient _browser = new(new PatientHandler(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false, UseProxy = false })) { BaseAddress = origin };
+
+    /// <summary>The login page's address, as the authorization endpoint sent the browser there.</summary>
+    public Uri? LoginPage { get; private set; }
+
+    /// <summary>Signs <paramref name="user"/> in and returns an authorization code and the PKCE verifier it was bound to.</summary>
+    public async Task<(string Code, string Verifier)> AuthorizeAsync(string user, string password, CancellationToken ct)
+    {
+        var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
+        var state = Guid.NewGuid().ToString("N");
+        var authorize = "/connect/authorize" + QueryString.Create(new Dictionary<string, string?>
+        {
+            ["client_id"] = clientId,
+            ["response_type"] = "code",
+            ["redirect_uri"] = redirectUri,
+            ["scope"] = "offline_access",
+            ["state"] = state,
+            ["code_challenge"] = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))),
+            ["code_challenge_method"] = "S256",
+        });
+
+        LoginPage = await RedirectAsync(await _browser.GetAsync(authorize, ct), "the authorization endpoint (to the login page)");
+        var page = await _browser.GetStringAsync(LoginPage, ct);
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value),
+            ["returnUrl"] = WebUtility.HtmlDecode(ReturnUrlField().Match(page).Groups[1].Value),
+            ["username"] = user,
+            ["password"] = password,
+        });
+        var back = await RedirectAsync(await _browser.PostAsync(LoginPage, form, ct), "the login form (back to authorize)");
+        var callback = await RedirectAsync(await _browser.GetAsync(back, ct), "the authorization endpoint (to the client)");
+        if (!callback.GetLeftPart(UriPartial.Path).Equals(redirectUri, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The code went to {callback}, not to {redirectUri}.");
+        }
+
+        var query = QueryHelpers(callback);
+        if (query.GetValueOrDefault("state") != state || query.GetValueOrDefault("code") is not { Length: > 0 } code)
+        {
+            throw new InvalidOperationException($"The callback {callback} carries no code for this request.");
+        }
+
+        return (code, verifier);
+    }
+
+    /// <summary>The token endpoint's answer to a code and a verifier: its status and JSON.</summary>
+    public async Task<(HttpStatusCode Status, JsonNode Body)> RedeemAsync(string code, string verifier, CancellationToken ct)
+    {
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "authorization_code",
+            ["client_id"] = clientId,
+            ["redirect_uri"] = redirectUri,
+            ["code"] = code,
+            ["code_verifier"] = verifier,
+        });
+        using var response = await _browser.PostAsync("/connect/token", form, ct);
+        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!);
+    }
+
+    public Task<HttpResponseMessage> GetAsync(string path, CancellationToken ct) => _browser.GetAsync(path, ct);
+
+    public void Dispose() => _browser.Dispose();
+
+    private async Task<Uri> RedirectAsync(HttpResponseMessage response, string step)
+    {
+        using (response)
+        {
+            if (response.StatusCode is not (HttpStatusCode.Found or HttpStatusCode.Redirect or HttpStatusCode.SeeOther) || response.Headers.Location is null)
+            {
+                throw new InvalidOperationException($"{step} answered {(int)response.StatusCode}, not a redirect: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            return response.Headers.Location.IsAbsoluteUri ? response.Headers.Location : new Uri(_browser.BaseAddress!, response.Headers.Location);
+        }
+    }
+
+    /// <summary>As a browser's user would: a 429 is tried again after its Retry-After (the gateway limits sign-ins by
+    /// address too, and tests share one address), at most ten times.</summary>
+    private sealed class PatientHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                using var copy = new HttpRequestMessage(request.Method, request.RequestUri);
+                if (body is not null)
+                {
+                    copy.Content = new ByteArrayContent(body);
+                    copy.Content.Headers.ContentType = request.Content!.Headers.ContentType;
+                }
+
+                var response = await base.SendAsync(copy, cancellationToken);
+                if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt == 10)
+                {
+                    return response;
+                }
+
+                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
+                response.Dispose();
+                await Task.Delay(wait, cancellationToken);
+            }
+        }
+    }
+
+    private static Dictionary<string, string> QueryHelpers(Uri uri) =>
+        Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
+
+    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
+    private static partial Regex ReturnUrlField();
+}
