@@ -74,9 +74,29 @@ public sealed class TokenTests(IdentityFixture fixture)
 
         await fixture.App.RestartAsync("identity", Ct);
         await fixture.App.WaitForHealthyAsync("identity", TimeSpan.FromMinutes(2), Ct);
+        // the health state may still be the old process's for a moment: wait until the new one answers
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!await AnswersAsync())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the identity service did not answer after its restart");
+            await Task.Delay(200, Ct);
+        }
 
         // the signing key is read from the database, not made anew at start
         var validation = await fixture.ValidateAsync((string)before["access_token"]!);
         Assert.True(validation.IsValid, validation.Exception?.Message);
+    }
+
+    private async Task<bool> AnswersAsync()
+    {
+        try
+        {
+            using var response = await fixture.Identity.GetAsync("/.well-known/openid-configuration", Ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -7,22 +8,57 @@ internal static class FreePort
 {
     private static readonly HashSet<int> Handed = [];
 
-    /// <summary>A loopback port that is free now, never handed out twice by this process.</summary>
+    /// <summary>
+    /// A loopback port that is free now, never handed out twice by this process, and below the kernel's ephemeral range:
+    /// the port is pinned seconds before the server binds it, and a port from the ephemeral range (what binding port 0
+    /// gives) can be taken in between by any outgoing connection; a server that then cannot bind exits, and nothing
+    /// restarts it (seen: Redis gone, every service waiting for it).
+    /// </summary>
     public static int Next()
     {
         lock (Handed)
         {
-            while (true)
+            var (low, _) = EphemeralRange();
+            for (var attempt = 0; attempt < 200; attempt++)
             {
-                using var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-                listener.Stop();
-                if (Handed.Add(port))
+                var port = Random.Shared.Next(Math.Max(1024, low - 12000), low);
+                if (!Handed.Contains(port) && IsFree(port))
                 {
+                    Handed.Add(port);
                     return port;
                 }
             }
+
+            throw new InvalidOperationException($"No free loopback port below {low} after 200 tries.");
+        }
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Linux's <c>net.ipv4.ip_local_port_range</c>; elsewhere the IANA dynamic range.</summary>
+    private static (int Low, int High) EphemeralRange()
+    {
+        try
+        {
+            var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (49152, 65535);
         }
     }
 }
