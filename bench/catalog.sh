@@ -12,6 +12,7 @@
 # last the line ratio_l1_vs_kestrel=<median>.
 #   gateway   the same memory hits through the YARP gateway (anonymous, its per-client limiter and telemetry on);
 #             each round also measures the catalog directly, and reports gateway ÷ direct (ratio_gateway_vs_l1)
+#   gateway-notel  gateway without telemetry in the gateway and the catalog (finding where its time goes)
 #   gateway-token  the same with a buyer's access token on every request: the gateway validates it (signature,
 #             lifetime, audience; keys cached) and limits by its subject; gateway-token ÷ gateway is what validation costs
 # MODES adds, for finding where a memory hit spends its time beyond bare Kestrel:
@@ -70,7 +71,7 @@ start_gateway() {
   BENCH_CONNECTIONS="$WORK/connections" start_bench_host 300 --only gateway --buyers 1 --Catalog:Replicas=1 --Gateway:Replicas=1 \
     --env catalog:Catalog__Cache__Mode=TwoLevel \
     --env catalog:Catalog__RateLimit__PermitLimit=1000000 --env catalog:Catalog__RateLimit__Burst=200000 \
-    --env gateway:Gateway__RateLimit__PermitLimit=1000000 --env gateway:Gateway__RateLimit__Burst=200000
+    --env gateway:Gateway__RateLimit__PermitLimit=1000000 --env gateway:Gateway__RateLimit__Burst=200000 "$@"
 }
 
 # wrk prints latencies as 812.00us / 1.20ms / 1.01s: normalise to ms
@@ -105,6 +106,7 @@ for mode in $MODES; do
     l1-bare) start_catalog TwoLevel "${NO_LIMIT[@]}" "${NO_TELEMETRY[@]}" ;;
     l1-nospans) start_catalog TwoLevel --env catalog:OpenTelemetry__Tracing__SamplingRatio=0 ;;
     gateway | gateway-token) start_gateway ;;
+    gateway-notel) start_gateway --env gateway:OTEL_EXPORTER_OTLP_ENDPOINT= --env catalog:OTEL_EXPORTER_OTLP_ENDPOINT= ;;
     *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
   base=$(host_line replica catalog)

@@ -75,17 +75,26 @@ public sealed class DistributedRateLimiterOptions
             }
         }
 
-        // a keep-alive connection sends many requests from one address: format the key once per connection
+        // a keep-alive connection sends many requests from one address: format the key once per connection. Not blindly:
+        // behind a trusted proxy one connection carries many clients (the address is the forwarded one), so the cached
+        // key is reused only for the address it was made for.
+        var address = context.Connection.RemoteIpAddress;
         var connectionItems = context.Features.Get<IConnectionItemsFeature>()?.Items;
-        if (connectionItems?.TryGetValue(ConnectionKeyItem, out var cached) == true && cached is string key)
+        if (connectionItems?.TryGetValue(ConnectionKeyItem, out var cached) == true && cached is AddressKey known && Equals(known.Address, address))
         {
-            return key;
+            return known.Key;
         }
 
-        key = "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        connectionItems?.TryAdd(ConnectionKeyItem, key);
+        var key = "ip:" + (address?.ToString() ?? "unknown");
+        if (connectionItems is not null)
+        {
+            connectionItems[ConnectionKeyItem] = new AddressKey(address, key);
+        }
+
         return key;
     }
+
+    private sealed record AddressKey(System.Net.IPAddress? Address, string Key);
 
     private static readonly object ConnectionKeyItem = new();
 

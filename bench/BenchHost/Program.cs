@@ -61,7 +61,8 @@ foreach (var (resource, name, value) in environment)
 }
 
 const string BenchClientRedirect = "http://127.0.0.1:9/order-bench/callback"; // never followed: the code is read from the Location
-var buyerPasswords = Enumerable.Range(0, buyers).Select(i => ($"bench-buyer-{i}", Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)))).ToList();
+// the identity service's password rules want a lower- and an upper-case letter and a digit
+var buyerPasswords = Enumerable.Range(0, buyers).Select(i => ($"bench-buyer-{i}", "Bb9" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)))).ToList();
 foreach (var (name, password) in buyerPasswords)
 {
     builder.WithEnvironment("identity", $"Identity__Users__{name}__Password", password).WithEnvironment("identity", $"Identity__Users__{name}__Roles", "buyer");
