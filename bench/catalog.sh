@@ -12,6 +12,7 @@
 # last the line ratio_l1_vs_kestrel=<median>.
 #   gateway   the same memory hits through the YARP gateway (anonymous, its per-client limiter and telemetry on);
 #             each round also measures the catalog directly, and reports gateway ÷ direct (ratio_gateway_vs_l1)
+#   l1-proxied  l1 through DCP's proxy (the address service discovery gives callers in the AppHost)
 #   gateway-notel  gateway without telemetry in the gateway and the catalog (finding where its time goes)
 #   gateway-token  the same with a buyer's access token on every request: the gateway validates it (signature,
 #             lifetime, audience; keys cached) and limits by its subject; gateway-token ÷ gateway is what validation costs
@@ -106,10 +107,13 @@ for mode in $MODES; do
     l1-bare) start_catalog TwoLevel "${NO_LIMIT[@]}" "${NO_TELEMETRY[@]}" ;;
     l1-nospans) start_catalog TwoLevel --env catalog:OpenTelemetry__Tracing__SamplingRatio=0 ;;
     gateway | gateway-token) start_gateway ;;
+    l1-proxied) start_catalog TwoLevel ;;
     gateway-notel) start_gateway --env gateway:OTEL_EXPORTER_OTLP_ENDPOINT= --env catalog:OTEL_EXPORTER_OTLP_ENDPOINT= ;;
     *) echo "unknown mode $mode" >&2; exit 1 ;;
   esac
   base=$(host_line replica catalog)
+  # through DCP's proxy, as every service-to-service call in the AppHost goes (http://catalog resolves to it)
+  [ "$mode" = l1-proxied ] && base=$(host_line endpoint catalog)
   script=$WORK/hot.lua
   if [[ $mode == gateway* ]]; then
     direct=$base

@@ -28,8 +28,10 @@ public static class TokenValidationExtensions
         var identity = IdentityAuthority(builder.Configuration);
         builder.Services.AddHttpClient(MetadataClient);
         builder.Services.AddAuthentication().AddJwtBearer();
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IHttpClientFactory>((options, clients) =>
+        builder.Services.AddSingleton<ValidatedTokenCache>();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IHttpClientFactory, ValidatedTokenCache>((options, clients, cache) =>
         {
+            cache.Attach(options);
             // the factory's client resolves http://identity through service discovery; JwtBearer's own would not
             options.Backchannel = clients.CreateClient(MetadataClient);
             options.MetadataAddress = $"{identity}/.well-known/openid-configuration";

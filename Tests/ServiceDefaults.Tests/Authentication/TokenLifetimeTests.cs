@@ -29,17 +29,7 @@ public sealed class TokenLifetimeTests
     [Fact]
     public async Task A_buyers_current_token_passes_and_expired_foreign_or_misaddressed_ones_are_401()
     {
-        await using var app = await LoopbackApp.StartAsync("order", app => app.MapGet("/mine", (ClaimsPrincipal user) => user.BuyerId())
-            .RequireAuthorization(PlatformAccess.BuyerPolicy), configure: builder =>
-        {
-            builder.AddTokenValidation();
-            builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
-            {
-                var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
-                configuration.SigningKeys.Add(Key);
-                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
-            });
-        });
+        await using var app = await StartAsync(new Counter());
         using var client = new HttpClient { BaseAddress = app.BaseAddress };
         var now = DateTime.UtcNow;
 
@@ -49,6 +39,49 @@ public sealed class TokenLifetimeTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await CallAsync(client, Token(now.AddMinutes(-1), now.AddMinutes(14), audience: "another-api"))).Status);
         Assert.Equal(HttpStatusCode.Unauthorized, (await CallAsync(client, Token(now.AddMinutes(-1), now.AddMinutes(14), type: "JWT"))).Status);
         Assert.Equal(HttpStatusCode.Forbidden, (await CallAsync(client, Token(now.AddMinutes(-1), now.AddMinutes(14), role: "catalog-admin"))).Status);
+    }
+
+    [Fact]
+    public async Task A_validated_token_is_checked_once_and_then_served_from_the_cache_an_altered_one_never()
+    {
+        var validations = new Counter();
+        await using var app = await StartAsync(validations);
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        var now = DateTime.UtcNow;
+        var token = Token(now.AddMinutes(-1), now.AddMinutes(14));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal((HttpStatusCode.OK, "buyer-1"), await CallAsync(client, token));
+        }
+
+        Assert.Equal(1, validations.Count);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallAsync(client, token[..^4] + (token[^4..] == "AAAA" ? "BBBB" : "AAAA"))).Status);
+        Assert.Equal(1, validations.Count);
+    }
+
+    private static Task<LoopbackApp> StartAsync(Counter validations) =>
+        LoopbackApp.StartAsync("order", app => app.MapGet("/mine", (ClaimsPrincipal user) => user.BuyerId())
+            .RequireAuthorization(PlatformAccess.BuyerPolicy), configure: builder =>
+        {
+            builder.AddTokenValidation();
+            builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, options =>
+            {
+                var configuration = new OpenIdConnectConfiguration { Issuer = Issuer };
+                configuration.SigningKeys.Add(Key);
+                options.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+                var validated = options.Events.OnTokenValidated;
+                options.Events.OnTokenValidated = context =>
+                {
+                    Interlocked.Increment(ref validations.Count);
+                    return validated(context);
+                };
+            });
+        });
+
+    private sealed class Counter
+    {
+        public int Count;
     }
 
     private static async Task<(HttpStatusCode Status, string Body)> CallAsync(HttpClient client, string token)
