@@ -2,7 +2,8 @@
 # a Release build: the services as deployed), stopped and its private directory removed on exit.
 # start_bench_host <seconds to wait> [BenchHost argument...] returns once the host prints "ready"; it sets WORK unless
 # the caller made it (a 0700 directory: what the host writes there may hold the run's generated passwords) and
-# HOST_PID; the host's output is in "$WORK/host.log". stop_bench_host stops it (the EXIT trap calls it too).
+# HOST_PID; the host's output is in "$WORK/host.log". stop_bench_host stops it; each script's own EXIT trap calls it
+# (a trap set here would replace the script's, which also stops its other processes and removes WORK).
 
 # Installs the Debian packages that provide the given commands, if any is missing (wrk, curl ...).
 require_tools() {
@@ -27,7 +28,6 @@ start_bench_host() {
   WORK=${WORK:-$(mktemp -d)}
   dotnet bench/BenchHost/bin/Release/net10.0/BenchHost.dll "$@" >"$WORK/host.log" 2>&1 &
   HOST_PID=$!
-  trap stop_bench_host EXIT
   for _ in $(seq 1 $((patience * 5))); do
     grep -q '^ready' "$WORK/host.log" && return 0
     kill -0 "$HOST_PID" 2>/dev/null || { cat "$WORK/host.log" >&2; exit 1; }
