@@ -51,7 +51,7 @@ public sealed partial class CodeFlow(Uri origin, string clientId, string redirec
             throw new InvalidOperationException($"The code went to {callback}, not to {redirectUri}.");
         }
 
-        var query = QueryHelpers(callback);
+        var query = Query(callback);
         if (query.GetValueOrDefault("state") != state || query.GetValueOrDefault("code") is not { Length: > 0 } code)
         {
             throw new InvalidOperationException($"The callback {callback} carries no code for this request.");
@@ -121,7 +121,7 @@ public sealed partial class CodeFlow(Uri origin, string clientId, string redirec
         }
     }
 
-    private static Dictionary<string, string> QueryHelpers(Uri uri) =>
+    private static Dictionary<string, string> Query(Uri uri) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
 
     private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

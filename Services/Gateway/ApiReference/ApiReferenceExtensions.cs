@@ -14,7 +14,14 @@ public static class ApiReferenceExtensions
 
     public const string PagePath = "/api-reference";
 
-    private static readonly string[] Services = ["catalog", "order", "notification", "payment"];
+    /// <summary>Each service's document, by the name in its path, and its title on the page.</summary>
+    private static readonly Dictionary<string, string> Documents = new()
+    {
+        ["catalog"] = "Catalog",
+        ["order"] = "Orders",
+        ["notification"] = "Notifications",
+        ["payment"] = "Payments (internal)",
+    };
 
     public static WebApplication MapApiReference(this WebApplication app)
     {
@@ -25,9 +32,9 @@ public static class ApiReferenceExtensions
 
         app.MapGet("/openapi/{service}.json", async Task<IResult> (string service, HttpContext http, IHttpClientFactory clients, CancellationToken cancellationToken) =>
         {
-            if (!Services.Contains(service))
+            if (!Documents.ContainsKey(service))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such document", detail: $"Documents: {string.Join(", ", Services)}.");
+                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such document", detail: $"Documents: {string.Join(", ", Documents.Keys)}.");
             }
 
             var document = System.Text.Json.Nodes.JsonNode.Parse(
@@ -40,10 +47,7 @@ public static class ApiReferenceExtensions
         app.MapScalarApiReference(PagePath, (options, http) => options
             .WithTitle("Platform API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-            .AddDocument("catalog", "Catalog", isDefault: true)
-            .AddDocument("order", "Orders")
-            .AddDocument("notification", "Notifications")
-            .AddDocument("payment", "Payments (internal)")
+            .AddDocuments(Documents.Select(d => new ScalarDocument(d.Key, d.Value, IsDefault: d.Key == "catalog")))
             .AddPreferredSecuritySchemes(["oauth2"])
             .AddAuthorizationCodeFlow("oauth2", flow =>
             {

@@ -9,9 +9,10 @@ using Microsoft.AspNetCore.Mvc;
 namespace Platform.Identity.Apis;
 
 /// <summary>
-/// The login page of the authorization code flow: a form that checks the password (lockout included) and starts a
-/// session cookie, then returns to the authorization request that asked for it. Only local return addresses are
-/// followed (no open redirect); the form carries an antiforgery token (no login CSRF).
+/// The login page of the authorization code flow: a form that checks the password (ASP.NET Core Identity's check,
+/// lockout included, as the token endpoint's password grant does) and starts a session cookie, then returns to the
+/// authorization request that asked for it. Only local return addresses are followed (no open redirect); the form
+/// carries an antiforgery token (no login CSRF).
 /// </summary>
 public static class AccountApi
 {
@@ -29,23 +30,17 @@ public static class AccountApi
         Page(http, antiforgery, returnUrl, error: null);
 
     internal static async Task<Results<RedirectHttpResult, ContentHttpResult>> LoginAsync(
-        HttpContext http, IAntiforgery antiforgery, UserManager<IdentityUser> users,
+        HttpContext http, IAntiforgery antiforgery, UserManager<IdentityUser> users, SignInManager<IdentityUser> passwords,
         [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl)
     {
         var user = await users.FindByNameAsync(username ?? "");
-        if (user is null || await users.IsLockedOutAsync(user) || !await users.CheckPasswordAsync(user, password ?? ""))
+        if (user is null || !(await passwords.CheckPasswordSignInAsync(user, password ?? "", lockoutOnFailure: true)).Succeeded)
         {
-            if (user is not null && !await users.IsLockedOutAsync(user))
-            {
-                await users.AccessFailedAsync(user);
-            }
-
             // the same answer for an unknown user, a wrong password and a locked account
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page(http, antiforgery, returnUrl, "The user name or password is wrong, or the account is locked.");
         }
 
-        await users.ResetAccessFailedCountAsync(user);
         var session = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, user.UserName!)], SessionScheme);
         await http.SignInAsync(SessionScheme, new ClaimsPrincipal(session));
         return TypedResults.Redirect(IsLocal(returnUrl) ? returnUrl! : "/");

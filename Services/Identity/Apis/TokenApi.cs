@@ -23,7 +23,8 @@ public static class TokenApi
     }
 
     internal static async Task<Results<SignInHttpResult, ForbidHttpResult>> ExchangeAsync(
-        HttpContext http, IOpenIddictApplicationManager applications, UserManager<IdentityUser> users, CancellationToken cancellationToken)
+        HttpContext http, IOpenIddictApplicationManager applications, UserManager<IdentityUser> users, SignInManager<IdentityUser> passwords,
+        CancellationToken cancellationToken)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The token endpoint was reached without OpenIddict's request: is UseAuthentication missing?");
@@ -39,19 +40,13 @@ public static class TokenApi
 
         if (request.IsPasswordGrantType())
         {
+            // ASP.NET Core Identity's check: lockout first, a failure counted, a success resetting the count
             var user = await users.FindByNameAsync(request.Username ?? "");
-            if (user is null || await users.IsLockedOutAsync(user))
+            if (user is null || !(await passwords.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true)).Succeeded)
             {
                 return Refuse("The user name or password is wrong, or the account is locked.");
             }
 
-            if (!await users.CheckPasswordAsync(user, request.Password ?? ""))
-            {
-                await users.AccessFailedAsync(user);
-                return Refuse("The user name or password is wrong, or the account is locked.");
-            }
-
-            await users.ResetAccessFailedCountAsync(user);
             return SignIn(await UserIdentityAsync(users, user), request.GetScopes());
         }
 

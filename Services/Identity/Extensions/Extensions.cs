@@ -28,7 +28,9 @@ internal static class Extensions
                 options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<IdentityDb>();
+            .AddEntityFrameworkStores<IdentityDb>()
+            // for its password check only (lockout counted); sessions are the login page's own cookie
+            .AddSignInManager();
 
         var settings = IdentitySettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
