@@ -50,6 +50,9 @@ var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
     .WithHttpHealthCheck("/health");
 
+// signs a waiting room's admissions (the gateway) and checks them (the order service); docs/waiting-room.md
+var admissionKey = builder.AddParameter("waiting-room-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+
 var order = builder.AddProject<Projects.Order>("order")
     .WithReference(identity).WaitFor(identity)
     .WithEnvironment("Identity__ClientId", "order").WithEnvironment("Identity__ClientSecret", orderClientSecret)
@@ -58,6 +61,7 @@ var order = builder.AddProject<Projects.Order>("order")
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(catalog).WaitFor(catalog)
     .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
+    .WithEnvironment("WaitingRoom__SigningKey", admissionKey)
     .WithHttpHealthCheck("/health");
 
 // the provider's secret key, as a real PSP account has one: the provider requires it on every call
@@ -91,6 +95,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(order).WaitFor(order)
     .WithReference(notification).WaitFor(notification)
     .WithReference(payment)
+    .WithEnvironment("WaitingRoom__SigningKey", admissionKey)
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 2))
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();

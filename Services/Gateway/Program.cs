@@ -10,6 +10,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
+app.MapWaitingRoom();
 app.MapApiReference();
 app.MapReverseProxy();
 

@@ -24,7 +24,9 @@ public sealed class LocalServerTests : IDisposable
         Assert.Contains($"requirepass {Password}", text, StringComparison.Ordinal);
         Assert.Contains("bind 127.0.0.1", text, StringComparison.Ordinal);
         Assert.Contains("port 6390", text, StringComparison.Ordinal);
-        Assert.Contains("save \"\"", text, StringComparison.Ordinal); // a plain run keeps nothing
+        Assert.Contains("save \"\"", text, StringComparison.Ordinal); // no snapshots in a plain run
+        Assert.Contains("appendonly yes", text, StringComparison.Ordinal); // but a restart keeps the data (in the run's scratch)
+        Assert.Contains($"dir {directories.Data}", text, StringComparison.Ordinal);
         Assert.DoesNotContain(server.Arguments(directories), a => a.Contains(Password, StringComparison.Ordinal));
     }
 

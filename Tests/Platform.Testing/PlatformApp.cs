@@ -129,6 +129,10 @@ public sealed class PlatformApp : IAsyncDisposable
             ["password"] = await ParameterValueAsync($"{user}-password", cancellationToken).ConfigureAwait(false),
         }, cancellationToken);
 
+    /// <summary>An access token for this token request (form fields), from the identity service.</summary>
+    public Task<string> ClientTokenAsync(Dictionary<string, string> form, CancellationToken cancellationToken = default) =>
+        TokenAsync(() => Task.FromResult(form), cancellationToken);
+
     private async Task<string> TokenAsync(Func<Task<Dictionary<string, string>>> form, CancellationToken cancellationToken)
     {
         using var identity = CreateHttpClient("identity");

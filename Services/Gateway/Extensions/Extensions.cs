@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Platform.Gateway.Apis;
+using Platform.Gateway.WaitingRoom;
 using Platform.RateLimiting;
 
 namespace Platform.Gateway.Extensions;
@@ -31,7 +33,35 @@ public static class Extensions
             options.PermitLimit = limit.GetValue("PermitLimit", GatewayRateLimit.DefaultPermitsPerSecond);
             options.Burst = limit.GetValue("Burst", GatewayRateLimit.DefaultBurst);
         });
+        builder.AddWaitingRoom();
         return builder;
+    }
+
+    /// <summary>The waiting room (docs/waiting-room.md): its state in Redis, this replica's picture of every sale, the
+    /// admitter (one at a time across replicas), the order gate and the admission tokens it shares with the order service.</summary>
+    private static void AddWaitingRoom(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<WaitingRoomOptions>().BindConfiguration("Gateway:WaitingRoom");
+        builder.AddDistributedLocks();
+        builder.AddAdmissionTokens();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<WaitingRoomStore>();
+        builder.Services.AddSingleton<SaleBoard>();
+        builder.Services.AddSingleton<WaitingRoomMetrics>();
+        builder.Services.AddSingleton<PollPacer>();
+        builder.Services.AddHostedService<SaleBoardRefresher>();
+        builder.Services.AddHostedService<Admitter>();
+    }
+
+    /// <summary>The waiting room's endpoints, and its gate in front of the proxied order route.</summary>
+    public static WebApplication MapWaitingRoom(this WebApplication app)
+    {
+        app.UseWhen(
+            http => HttpMethods.IsPost(http.Request.Method) && http.Request.Path.Value?.TrimEnd('/').Equals("/api/orders", StringComparison.OrdinalIgnoreCase) == true,
+            branch => branch.UseMiddleware<OrderGate>());
+        app.MapWaitingRoomApi();
+        app.MapSalesApi();
+        return app;
     }
 }
 

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using Platform.Identity.Infrastructure;
 
 namespace Platform.Identity.Apis;
 
@@ -24,7 +25,7 @@ public static class TokenApi
 
     internal static async Task<Results<SignInHttpResult, ForbidHttpResult>> ExchangeAsync(
         HttpContext http, IOpenIddictApplicationManager applications, UserManager<IdentityUser> users, SignInManager<IdentityUser> passwords,
-        CancellationToken cancellationToken)
+        IdentitySettings settings, CancellationToken cancellationToken)
     {
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The token endpoint was reached without OpenIddict's request: is UseAuthentication missing?");
@@ -33,6 +34,13 @@ public static class TokenApi
         {
             var application = await applications.FindByClientIdAsync(request.ClientId!, cancellationToken)
                 ?? throw new InvalidOperationException("OpenIddict authenticated a client it cannot find.");
+            if ((string?)request.GetParameter("buyer") is { } buyer)
+            {
+                return settings.Clients.Any(c => c.ClientId == request.ClientId && c.ActsForBuyers) && buyer.Length is > 0 and <= 64
+                    ? SignIn(SimulatedBuyer(request.ClientId!, buyer), [])
+                    : Refuse("This client cannot act for buyers.");
+            }
+
             var service = NewIdentity();
             service.SetClaim(Claims.Subject, request.ClientId).SetClaim(Claims.Name, await applications.GetDisplayNameAsync(application, cancellationToken));
             return SignIn(service, request.GetScopes());
@@ -68,6 +76,14 @@ public static class TokenApi
 
     private static ClaimsIdentity NewIdentity() =>
         new(TokenValidationParameters.DefaultAuthenticationType, Claims.Name, Claims.Role);
+
+    private static ClaimsIdentity SimulatedBuyer(string clientId, string buyer)
+    {
+        var identity = NewIdentity();
+        identity.SetClaim(Claims.Subject, $"{clientId}:{buyer}").SetClaim(Claims.Name, $"{clientId}:{buyer}");
+        identity.SetClaims(Claims.Role, [PlatformAccess.BuyerRole]);
+        return identity;
+    }
 
     internal static async Task<ClaimsIdentity> UserIdentityAsync(UserManager<IdentityUser> users, IdentityUser user)
     {

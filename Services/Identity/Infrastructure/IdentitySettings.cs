@@ -27,7 +27,7 @@ public sealed record IdentitySettings(
                 .Select(user => new SeededUser(user.Key, user["Password"]!, List(user["Roles"])))],
             [.. section.GetSection("Clients").GetChildren()
                 .Where(client => !string.IsNullOrEmpty(client["Secret"]))
-                .Select(client => new ServiceClient(client.Key, client["Secret"]!, List(client["Scopes"])))],
+                .Select(client => new ServiceClient(client.Key, client["Secret"]!, List(client["Scopes"]), client.GetValue("ActsForBuyers", false)))],
             [.. section.GetSection("PublicClients").GetChildren()
                 .Where(client => !string.IsNullOrEmpty(client["RedirectUris"]))
                 .Select(client => new PublicClient(client.Key, [.. List(client["RedirectUris"]).Select(uri => new Uri(uri, UriKind.Absolute))]))]);
@@ -46,8 +46,10 @@ public sealed record SeededUser(string UserName, string Password, IReadOnlyList<
 /// </summary>
 public sealed record PublicClient(string ClientId, IReadOnlyList<Uri> RedirectUris);
 
-/// <summary>A service that gets tokens for itself (client credentials) with these scopes.</summary>
-public sealed record ServiceClient(string ClientId, string Secret, IReadOnlyList<string> Scopes);
+/// <summary>A service that gets tokens for itself (client credentials) with these scopes. A client that
+/// <paramref name="ActsForBuyers"/> (a load generator; the AppHost never configures one) may instead ask for a buyer's
+/// token with a <c>buyer</c> parameter: its subject is <c>{clientId}:{buyer}</c>, a name no real user can have.</summary>
+public sealed record ServiceClient(string ClientId, string Secret, IReadOnlyList<string> Scopes, bool ActsForBuyers = false);
 
 /// <summary>The identity service's own names; the roles and scopes it issues are <see cref="PlatformAccess"/>'s.</summary>
 public static class IdentityNames

@@ -26,7 +26,7 @@ public static class OrdersApi
     }
 
     internal static async Task<Results<Created<Model.Order>, Ok<Model.Order>, ValidationProblem, ProblemHttpResult>> PlaceOrderAsync(
-        PlaceOrderRequest? request, HttpContext http, OrderRepository orders, CatalogClient catalog, CancellationToken cancellationToken)
+        PlaceOrderRequest? request, HttpContext http, OrderRepository orders, CatalogClient catalog, IServiceProvider services, CancellationToken cancellationToken)
     {
         var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
         if (key.Length is 0 or > 128)
@@ -38,6 +38,19 @@ public static class OrdersApi
         if (Validate(request) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        // an order from a sale's waiting room carries its admission (the gateway already checked and took it); stored
+        // under a unique id, so one admission never places two orders
+        Admission? admission = null;
+        if (http.Request.Headers[AdmissionTokens.Header] is { Count: > 0 } admissionToken)
+        {
+            admission = await services.GetRequiredService<AdmissionTokens>().ValidateAsync(admissionToken, http.User);
+            if (admission is null)
+            {
+                return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Admission invalid",
+                    detail: "The admission token is forged, expired or another buyer's.");
+            }
         }
 
         var lines = request!.Lines!;
@@ -63,7 +76,13 @@ public static class OrdersApi
 
         var priced = lines.Select(l => new OrderLine(l.ProductId, l.Quantity, prices[l.ProductId].Price)).ToList();
         var buyer = http.User.BuyerId();
-        var (outcome, orderId) = await orders.PlaceAsync(buyer, key, Hash(buyer, request), priced, cancellationToken);
+        var (outcome, orderId) = await orders.PlaceAsync(buyer, key, Hash(buyer, request), priced, admission?.Id, cancellationToken);
+        if (outcome == PlaceOrderOutcome.AdmissionUsed)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict,
+                title: "Admission used", detail: "This admission already placed an order; an admission buys once.");
+        }
+
         if (outcome == PlaceOrderOutcome.KeyReusedWithDifferentRequest)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,

@@ -28,6 +28,7 @@ internal static class Extensions
         builder.Services.AddHttpClient<CatalogClient>(client => client.BaseAddress = new Uri("https+http://catalog"))
             .AddServiceToken(PlatformAccess.CatalogInternalScope);
         builder.AddTokenValidation();
+        builder.AddAdmissionTokens();
         return builder;
     }
 }

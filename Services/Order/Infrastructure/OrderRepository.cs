@@ -10,23 +10,25 @@ public enum PlaceOrderOutcome
     Created,
     Replayed,
     KeyReusedWithDifferentRequest,
+    AdmissionUsed,
 }
 
 /// <summary>Orders and their lines, status changes and the events they publish, each in one transaction.</summary>
 public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
 {
     /// <summary>Stores a Pending order and its <see cref="OrderSubmitted"/> event together. A repeat of the same
-    /// (buyer, key) returns the first order; the unique constraint decides races between replicas.</summary>
+    /// (buyer, key) returns the first order; the unique constraint decides races between replicas. An admission
+    /// (<paramref name="admissionId"/>, from a sale's waiting room) places one order: a second is refused.</summary>
     public async Task<(PlaceOrderOutcome Outcome, Guid OrderId)> PlaceAsync(
-        string buyerId, string idempotencyKey, string requestHash, IReadOnlyList<OrderLine> lines, CancellationToken cancellationToken)
+        string buyerId, string idempotencyKey, string requestHash, IReadOnlyList<OrderLine> lines, string? admissionId, CancellationToken cancellationToken)
     {
         var orderId = MassTransit.NewId.NextSequentialGuid();
         var total = lines.Sum(l => l.UnitPrice * l.Quantity);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash)
-            VALUES (@id, @buyer, 'Pending', @total, @key, @hash)
+            INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash, admission_id)
+            VALUES (@id, @buyer, 'Pending', @total, @key, @hash, @admission)
             ON CONFLICT ON CONSTRAINT orders_idempotency_key DO NOTHING
             """, connection, transaction))
         {
@@ -35,7 +37,18 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
             insert.Parameters.AddWithValue("total", total);
             insert.Parameters.AddWithValue("key", idempotencyKey);
             insert.Parameters.AddWithValue("hash", requestHash);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            insert.Parameters.AddWithValue("admission", (object?)admissionId ?? DBNull.Value);
+            int inserted;
+            try
+            {
+                inserted = await insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+            catch (PostgresException ex) when (ex is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "orders_admission" })
+            {
+                return (PlaceOrderOutcome.AdmissionUsed, Guid.Empty);
+            }
+
+            if (inserted == 0)
             {
                 await transaction.RollbackAsync(cancellationToken);
                 return await FindByKeyAsync(buyerId, idempotencyKey, requestHash, cancellationToken);

@@ -37,5 +37,10 @@ internal static class OrderingSchema
             );
             CREATE INDEX order_status_history_order ON order_status_history (order_id, at);
             """),
+        // a waiting room's admission buys one order: the unique id holds even if Redis forgot the admission was used
+        new("order 0002 one order per admission", """
+            ALTER TABLE orders ADD COLUMN admission_id text NULL;
+            CREATE UNIQUE INDEX orders_admission ON orders (admission_id) WHERE admission_id IS NOT NULL;
+            """),
     ];
 }

@@ -24,7 +24,10 @@ internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
             .AppendLine("protected-mode yes")
             .AppendLine(CultureInfo.InvariantCulture, $"dir {directories.Data}")
             .AppendLine("daemonize no")
-            .AppendLine(directories.IsPersistent ? "appendonly yes" : "appendonly no")
+            // always an append-only file (in this run's scratch without a volume): a restarted Redis keeps what it had
+            // (locks' fences, a waiting room's queue); fsync once a second, Redis's default
+            .AppendLine("appendonly yes")
+            .AppendLine("appendfsync everysec")
             .AppendLine(directories.IsPersistent ? "save 60 1" : "save \"\"");
         if (password is not null)
         {

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Platform.ServiceDefaults.Web;
+using StackExchange.Redis;
+
+namespace Platform.Gateway.WaitingRoom;
+
+/// <summary>
+/// While a sale is open, an order for its products passes only with the buyer's admission token (header
+/// <c>Admission-Token</c>), taken for this one order (its Idempotency-Key) atomically in Redis before the order is
+/// proxied: a second order with the same admission is refused here, and the order service's unique admission id
+/// refuses it again should Redis have forgotten. Refused orders never reach the order service. An order the service
+/// refused (4xx) gives the admission back; one whose fate is unknown (5xx, no answer) keeps it for a retry with the
+/// same key. Does nothing (not even reading the body) while no sale is open.
+/// </summary>
+internal sealed class OrderGate(RequestDelegate next)
+{
+    private const int MaxBody = 64 * 1024;
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    public async Task InvokeAsync(HttpContext http, SaleBoard board, WaitingRoomStore store, AdmissionTokens tokens, WaitingRoomMetrics metrics)
+    {
+        if (!board.AnyOpen || http.User.Identity?.IsAuthenticated != true)
+        {
+            await next(http);
+            return;
+        }
+
+        if (await ProductIdsAsync(http) is not { } products)
+        {
+            await Problem(http, StatusCodes.Status400BadRequest, "Unreadable order", "The order body must be JSON { lines: [{ productId, quantity }] } of at most 64 KB.");
+            return;
+        }
+
+        var sales = products.Select(board.OpenSaleOf).OfType<SaleView>().Distinct().ToList();
+        if (sales.Count == 0)
+        {
+            await next(http);
+            return;
+        }
+
+        if (sales.Count > 1)
+        {
+            await Problem(http, StatusCodes.Status400BadRequest, "Products of several sales", "Order the products of one sale at a time, each with its admission.");
+            return;
+        }
+
+        var sale = sales[0].Snapshot.Id;
+        var admission = await tokens.ValidateAsync(http.Request.Headers[AdmissionTokens.Header], http.User);
+        if (admission is null || admission.SaleId != sale)
+        {
+            metrics.Gated(sale, "no-admission");
+            await QueueProblem(http, sale, StatusCodes.Status403Forbidden, "Admission required",
+                $"Sale {sale} is open: ordering its products needs your admission token from its waiting room (header {AdmissionTokens.Header}).");
+            return;
+        }
+
+        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
+        if (key.Length is 0 or > 128)
+        {
+            await Problem(http, StatusCodes.Status400BadRequest, "Idempotency-Key required", "POST /api/orders needs an Idempotency-Key header (1-128 characters).");
+            return;
+        }
+
+        ClaimOutcome claim;
+        try
+        {
+            claim = await store.ClaimAsync(sale, admission.BuyerId, key);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // the admission cannot be checked: refuse for now, nothing is lost, the same request works once Redis is back
+            http.Response.Headers.RetryAfter = "2";
+            await Problem(http, StatusCodes.Status503ServiceUnavailable, "Waiting room unavailable", "Admissions cannot be checked right now; retry with the same Idempotency-Key.");
+            return;
+        }
+
+        metrics.Gated(sale, claim.ToString());
+        switch (claim)
+        {
+            case ClaimOutcome.Used:
+                await QueueProblem(http, sale, StatusCodes.Status409Conflict, "Admission used", "This admission was used for another order; an admission buys once.");
+                return;
+            case ClaimOutcome.Expired or ClaimOutcome.NotAdmitted or ClaimOutcome.UnknownSale:
+                await QueueProblem(http, sale, StatusCodes.Status403Forbidden, "Admission expired", "This admission is no longer valid; join the queue again.");
+                return;
+        }
+
+        await next(http);
+        var status = http.Response.StatusCode;
+        if (status < 500)
+        {
+            await store.SettleAsync(sale, admission.BuyerId, key, ordered: status < 300);
+        }
+    }
+
+    /// <summary>The order's product ids, read from a buffered body the proxy then sends on; null when unreadable.</summary>
+    private static async Task<IReadOnlyList<int>?> ProductIdsAsync(HttpContext http)
+    {
+        if (http.Request.ContentLength > MaxBody)
+        {
+            return null;
+        }
+
+        http.Request.EnableBuffering(MaxBody, MaxBody);
+        try
+        {
+            var order = await JsonSerializer.DeserializeAsync<OrderProbe>(http.Request.Body, PlatformJson.Options, http.RequestAborted);
+            return order?.Lines?.Select(l => l.ProductId).ToList();
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException)
+        {
+            return null;
+        }
+        finally
+        {
+            http.Request.Body.Position = 0;
+        }
+    }
+
+    private static Task QueueProblem(HttpContext http, string sale, int status, string title, string detail) =>
+        Problem(http, status, title, detail, new Dictionary<string, object?>
+        {
+            ["saleId"] = sale,
+            ["join"] = $"/api/queue/{sale}/join",
+            ["status"] = $"/api/queue/{sale}/status",
+        });
+
+    private static async Task Problem(HttpContext http, int status, string title, string detail, Dictionary<string, object?>? extensions = null)
+    {
+        http.Response.StatusCode = status;
+        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = extensions ?? [] },
+        });
+    }
+
+    private sealed record OrderProbe(List<LineProbe>? Lines);
+
+    private sealed record LineProbe(int ProductId);
+}
