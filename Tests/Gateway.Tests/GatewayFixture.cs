@@ -20,9 +20,12 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public string AdminToken { get; private set; } = null!;
 
+    /// <summary>As many buyers as a test needs, each with their own token (the waiting room's tests).</summary>
+    public SimulatedBuyers Buyers { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
-        App = await PlatformAppBuilder.Create("--Catalog:Replicas=1")
+        App = await Buyers.Register(PlatformAppBuilder.Create("--Catalog:Replicas=1"))
             .WithEnvironment("gateway", "Gateway__RateLimit__PermitLimit", PermitsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("gateway", "Gateway__RateLimit__Burst", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("notification", "Notifications__MaxStreamsPerBuyer", "2")
@@ -34,6 +37,23 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public HttpClient Gateway(string? token = null) =>
         token is null ? App.CreateHttpClient("gateway") : App.CreateAuthorizedClient("gateway", token);
+
+    /// <summary>The gateway as a client that waits out a 429 (the administrator's budget is shared with other tests).</summary>
+    public HttpClient PatientGateway(string token)
+    {
+        using var address = App.CreateHttpClient("gateway");
+        var client = new HttpClient(new PatientHandler()) { BaseAddress = address.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
+    /// <summary>One gateway replica, directly (not through the AppHost's proxy), with a token.</summary>
+    public HttpClient Replica(int replica, string token)
+    {
+        var client = App.CreateReplicaClient("gateway", replica);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -92,35 +92,6 @@ public sealed partial class CodeFlow(Uri origin, string clientId, string redirec
         }
     }
 
-    /// <summary>As a browser's user would: a 429 is tried again after its Retry-After (the gateway limits sign-ins by
-    /// address too, and tests share one address), at most ten times.</summary>
-    private sealed class PatientHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
-            for (var attempt = 1; ; attempt++)
-            {
-                using var copy = new HttpRequestMessage(request.Method, request.RequestUri);
-                if (body is not null)
-                {
-                    copy.Content = new ByteArrayContent(body);
-                    copy.Content.Headers.ContentType = request.Content!.Headers.ContentType;
-                }
-
-                var response = await base.SendAsync(copy, cancellationToken);
-                if (response.StatusCode != HttpStatusCode.TooManyRequests || attempt == 10)
-                {
-                    return response;
-                }
-
-                var wait = response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1);
-                response.Dispose();
-                await Task.Delay(wait, cancellationToken);
-            }
-        }
-    }
-
     private static Dictionary<string, string> Query(Uri uri) =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query).ToDictionary(p => p.Key, p => p.Value.ToString());
 

@@ -57,9 +57,9 @@ public static class WaitingRoomApi
 
     internal static async Task<Results<Ok<TicketStatus>, ProblemHttpResult>> StatusAsync(
         string saleId, ClaimsPrincipal user, HttpContext http, SaleBoard board, WaitingRoomStore store, AdmissionTokens tokens,
-        WaitingRoomMetrics metrics, PollPacer pacer, TimeProvider time)
+        WaitingRoomMetrics metrics, PollPacer pacer, TimeProvider time, CancellationToken cancellationToken)
     {
-        if (board.Find(saleId) is not { } sale)
+        if (await board.FindAsync(saleId, cancellationToken) is not { } sale)
         {
             return NoSale(saleId);
         }

@@ -121,8 +121,8 @@ internal sealed class OrderGate(RequestDelegate next)
         Problem(http, status, title, detail, new Dictionary<string, object?>
         {
             ["saleId"] = sale,
-            ["join"] = $"/api/queue/{sale}/join",
-            ["status"] = $"/api/queue/{sale}/status",
+            ["joinPath"] = $"/api/queue/{sale}/join",
+            ["statusPath"] = $"/api/queue/{sale}/status",
         });
 
     private static async Task Problem(HttpContext http, int status, string title, string detail, Dictionary<string, object?>? extensions = null)

@@ -12,6 +12,7 @@ namespace Platform.Gateway.WaitingRoom;
 internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvider time)
 {
     private FrozenDictionary<string, SaleView> _sales = FrozenDictionary<string, SaleView>.Empty;
+    private TaskCompletionSource _refreshed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IReadOnlyCollection<SaleView> Sales => _sales.Values;
 
@@ -19,6 +20,16 @@ internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvid
     public bool AnyOpen { get; private set; }
 
     public SaleView? Find(string saleId) => _sales.GetValueOrDefault(saleId);
+
+    /// <summary>The sale, waiting for the next refresh if this replica does not know it yet (opened a moment ago).</summary>
+    public ValueTask<SaleView?> FindAsync(string saleId, CancellationToken cancellationToken) =>
+        Find(saleId) is { } sale ? ValueTask.FromResult<SaleView?>(sale) : FindAfterRefreshAsync(saleId, cancellationToken);
+
+    private async ValueTask<SaleView?> FindAfterRefreshAsync(string saleId, CancellationToken cancellationToken)
+    {
+        await _refreshed.Task.WaitAsync(options.Value.RefreshInterval * 4, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        return Find(saleId);
+    }
 
     /// <summary>The open sale selling <paramref name="productId"/>, if any.</summary>
     public SaleView? OpenSaleOf(int productId)
@@ -45,6 +56,7 @@ internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvid
             return view;
         });
         AnyOpen = snapshots.Any(s => s.IsOpen);
+        Interlocked.Exchange(ref _refreshed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 }
 
