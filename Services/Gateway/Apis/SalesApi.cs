@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Gateway.Extensions;
 using Platform.Gateway.WaitingRoom;
 
 namespace Platform.Gateway.Apis;
@@ -9,7 +10,9 @@ public static partial class SalesApi
 {
     public static IEndpointRouteBuilder MapSalesApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/queue/sales").WithTags("Waiting room").RequireAuthorization(PlatformAccess.CatalogAdminPolicy);
+        var api = app.MapGroup("/api/queue/sales").WithTags("Waiting room")
+            .RequireAuthorization(PlatformAccess.CatalogAdminPolicy).RequireRateLimiting(GatewayRateLimit.PolicyName)
+            .AddEndpointFilter<WaitingRoomUnavailable>();
         api.MapPost("/", OpenAsync).WithName("OpenSale");
         api.MapGet("/", ListAsync).WithName("ListSales");
         api.MapGet("/{saleId}", GetAsync).WithName("GetSale");

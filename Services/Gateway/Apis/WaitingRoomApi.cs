@@ -16,7 +16,8 @@ public static class WaitingRoomApi
     public static IEndpointRouteBuilder MapWaitingRoomApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/queue/{saleId}").WithTags("Waiting room")
-            .RequireAuthorization(PlatformAccess.BuyerPolicy).RequireRateLimiting(GatewayRateLimit.PolicyName);
+            .RequireAuthorization(PlatformAccess.BuyerPolicy).RequireRateLimiting(GatewayRateLimit.PolicyName)
+            .AddEndpointFilter<WaitingRoomUnavailable>();
         api.MapPost("/join", JoinAsync).WithName("JoinQueue");
         api.MapGet("/status", StatusAsync).WithName("QueueStatus");
         return app;

@@ -17,7 +17,8 @@ internal sealed class OrderGate(RequestDelegate next)
     private const int MaxBody = 64 * 1024;
     private const string IdempotencyKeyHeader = "Idempotency-Key";
 
-    public async Task InvokeAsync(HttpContext http, SaleBoard board, WaitingRoomStore store, AdmissionTokens tokens, WaitingRoomMetrics metrics)
+    public async Task InvokeAsync(
+        HttpContext http, SaleBoard board, WaitingRoomStore store, AdmissionTokens tokens, WaitingRoomMetrics metrics, ILogger<OrderGate> logger)
     {
         if (!board.AnyOpen || http.User.Identity?.IsAuthenticated != true)
         {
@@ -87,9 +88,17 @@ internal sealed class OrderGate(RequestDelegate next)
 
         await next(http);
         var status = http.Response.StatusCode;
-        if (status < 500)
+        try
         {
-            await store.SettleAsync(sale, admission.BuyerId, key, ordered: status < 300);
+            if (status < 500)
+            {
+                await store.SettleAsync(sale, admission.BuyerId, key, ordered: status < 300);
+            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // the admission stays taken by this order's key: a retry with it still works, another order still does not
+            logger.LogWarning(ex, "Could not record the outcome ({Status}) of an order with an admission to sale {Sale}.", status, sale);
         }
     }
 

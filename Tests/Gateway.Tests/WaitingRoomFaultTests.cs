@@ -1,0 +1,125 @@
+using System.Diagnostics;
+
+namespace Platform.Gateway.Tests;
+
+/// <summary>
+/// Mid-sale, the replica that admits is killed (SIGKILL) and Redis is stopped and started again: nobody is admitted
+/// twice, nobody's place is lost, and the order of admission is still the order of joining. Its own AppHost: the
+/// killed replica is not brought back.
+/// </summary>
+[Collection(WaitingRoomFaultCollection.Name)]
+public sealed class WaitingRoomFaultTests(WaitingRoomFaultFixture fixture)
+{
+    private const int Buyers = 300;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_killed_admitter_and_a_restarted_Redis_neither_admit_anyone_twice_nor_lose_a_place()
+    {
+        var app = fixture.App;
+        var admin = await app.UserTokenAsync("admin", Ct);
+        var sale = Sales.FreshId("fault");
+        using (var gateway = fixture.Replica(0, admin))
+        {
+            await Sales.OpenAsync(gateway, new { id = sale, productIds = Sales.FreshProducts(1), admissionRatePerSecond = 20, idleTimeoutSeconds = 600, startsAt = DateTimeOffset.UtcNow.AddSeconds(5) }, Ct);
+        }
+
+        var tokens = new string[Buyers];
+        await Parallel.ForAsync(0, Buyers, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct },
+            async (i, ct) => tokens[i] = await fixture.Buyers.TokenAsync(app, $"fault-{i}", ct));
+        var places = new long[Buyers];
+        await Parallel.ForAsync(0, Buyers, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (i, ct) =>
+        {
+            using var buyer = fixture.Replica(i % 2, tokens[i]);
+            places[i] = await Sales.JoinAsync(buyer, sale, ct);
+        });
+
+        // kill the replica that admits once admission is under way
+        var logMark = app.LogMark();
+        var admitter = await AdmitterAsync(0);
+        var survivor = admitter == 0 ? 1 : 0;
+        using var admin1 = fixture.Replica(survivor, admin);
+        await Sales.WaitForFiguresAsync(admin1, sale, f => (long)f["admitted"]! >= 40, Patience, Ct);
+        var pid = Convert.ToInt32(app.Instances("gateway")[admitter].Snapshot.Properties.Single(p => p.Name == "executable.pid").Value, System.Globalization.CultureInfo.InvariantCulture);
+        Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        var atKill = (long)(await Sales.FiguresAsync(admin1, sale, Ct))["admitted"]!;
+
+        // the survivor takes the lease over and admission goes on
+        await Sales.WaitForFiguresAsync(admin1, sale, f => (long)f["admitted"]! >= atKill + 40, Patience, Ct);
+        Assert.Equal(survivor, await AdmitterAsync(logMark));
+
+        // Redis goes away and comes back with everything it had
+        await app.StopAsync("cache", Ct);
+        await app.WaitForStoppedAsync("cache", Ct);
+        await app.StartAsync("cache", Ct);
+        await app.WaitForHealthyAsync("cache", Patience, Ct);
+
+        var figures = await Sales.WaitForFiguresAsync(admin1, sale, f => (long)f["waiting"]! == 0, Patience, Ct);
+        Assert.Equal(Buyers, (long)figures["joined"]!);
+        Assert.Equal(Buyers, (long)figures["admitted"]!);
+        Assert.Equal(0, (long)figures["expired"]!);
+
+        var admittedAt = new DateTimeOffset[Buyers];
+        await Parallel.ForAsync(0, Buyers, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (i, ct) =>
+        {
+            using var buyer = fixture.Replica(survivor, tokens[i]);
+            var status = await Sales.StatusAsync(buyer, sale, ct);
+            Assert.Equal("admitted", (string?)status["state"]);
+            Assert.Equal(places[i], (long)status["place"]!);
+            admittedAt[i] = DateTimeOffset.Parse((string)status["admittedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
+        });
+        var byPlace = Enumerable.Range(0, Buyers).OrderBy(i => places[i]).Select(i => admittedAt[i]).ToList();
+        Assert.Equal(0, byPlace.Zip(byPlace.Skip(1)).Count(pair => pair.Second < pair.First));
+    }
+
+    /// <summary>The replica that last said it admits (in the gateway's logs after <paramref name="mark"/>).</summary>
+    private async Task<int> AdmitterAsync(long mark)
+    {
+        var instances = fixture.App.Instances("gateway").Select(i => i.ResourceId).ToList();
+        var deadline = DateTime.UtcNow + Patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (fixture.App.Logs("gateway", mark).LastOrDefault(l => l.Text.Contains("admits buyers now", StringComparison.Ordinal)) is { } line)
+            {
+                return instances.IndexOf(line.Instance);
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        throw new TimeoutException("No gateway replica took the admitter's lease.");
+    }
+}
+
+public sealed class WaitingRoomFaultFixture : IAsyncLifetime
+{
+    public PlatformApp App { get; private set; } = null!;
+
+    public SimulatedBuyers Buyers { get; } = new();
+
+    public async ValueTask InitializeAsync() =>
+        App = await Buyers.Register(PlatformAppBuilder.Create("--Catalog:Replicas=1")).StartAsync(TimeSpan.FromMinutes(4));
+
+    public HttpClient Replica(int replica, string token)
+    {
+        var client = App.CreateReplicaClient("gateway", replica);
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WaitingRoomFaultCollection : ICollectionFixture<WaitingRoomFaultFixture>
+{
+    public const string Name = "Waiting room faults";
+}
