@@ -12,6 +12,7 @@ app.MapDefaultEndpoints();
 app.UseRateLimiter();
 app.MapWaitingRoom();
 app.MapApiReference();
-app.MapReverseProxy();
+// proxied routes are described in their own services' documents, not the gateway's
+app.MapReverseProxy().ExcludeFromDescription();
 
 await app.RunAsync();

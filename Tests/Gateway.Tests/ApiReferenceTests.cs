@@ -19,6 +19,7 @@ public sealed class ApiReferenceTests(GatewayFixture fixture)
             ["order"] = "/api/orders",
             ["notification"] = "/api/notifications/stream",
             ["payment"] = "/api/payments/{orderId}",
+            ["v1"] = "/api/queue/{saleId}/status",
         };
         foreach (var (service, path) in expected)
         {

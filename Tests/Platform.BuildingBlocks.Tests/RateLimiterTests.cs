@@ -9,6 +9,8 @@ using Microsoft.Extensions.Hosting;
 using Platform.RateLimiting;
 using StackExchange.Redis;
 
+using Platform.Testing;
+
 namespace Platform.BuildingBlocks.Tests;
 
 public sealed class RateLimiterTests(RedisFixture redis, ITestOutputHelper output) : IClassFixture<RedisFixture>

@@ -1,5 +1,7 @@
 using StackExchange.Redis;
 
+using Platform.Testing;
+
 namespace Platform.BuildingBlocks.Tests;
 
 /// <summary>One server per test class (tests that kill it start their own).</summary>

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
+using Platform.Testing;
+
 namespace Platform.BuildingBlocks.Tests;
 
 /// <summary>A DI container wired as a service would be (AddRedisClient + the building block), standing for one instance.</summary>

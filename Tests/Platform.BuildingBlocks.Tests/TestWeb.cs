@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
+using Platform.Testing;
+
 namespace Platform.BuildingBlocks.Tests;
 
 /// <summary>A real Kestrel app on a free loopback port, standing for one service instance.</summary>

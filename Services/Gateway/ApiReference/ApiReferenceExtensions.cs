@@ -21,6 +21,9 @@ public static class ApiReferenceExtensions
         ["order"] = "Orders",
         ["notification"] = "Notifications",
         ["payment"] = "Payments (internal)",
+        // the gateway's own API: its document is at /openapi/v1.json (MapDefaultEndpoints), a literal route that wins
+        // over /openapi/{service}.json, so it is served as is
+        ["v1"] = "Waiting room",
     };
 
     public static WebApplication MapApiReference(this WebApplication app)

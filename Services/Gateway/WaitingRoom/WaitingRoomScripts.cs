@@ -24,7 +24,7 @@ internal static class WaitingRoomScripts
         local ends = math.max(starts, now) + tonumber(ARGV[7])
         redis.call('HSET', KEYS[1], 'state', 'open', 'products', ARGV[1], 'rate', ARGV[2], 'starts', starts, 'cap', ARGV[4],
           'idle', ARGV[5], 'admission', ARGV[6], 'ends', ends, 'seq', 0, 'frontier', 0, 'admitted', 0, 'ordered', 0,
-          'expired', 0, 'lapsed', 0, 'fence', 0)
+          'expired', 0, 'lapsed', 0, 'fence', 0, 'clock', starts)
         redis.call('PEXPIREAT', KEYS[1], ends)
         return 1
         """;

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using StackExchange.Redis;
 
-namespace Platform.BuildingBlocks.Tests;
+namespace Platform.Testing;
 
 /// <summary>
 /// A real redis-server on a free loopback port with a random password, no persistence. Can be killed (SIGKILL),

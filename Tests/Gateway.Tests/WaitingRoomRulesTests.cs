@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Options;
+using Platform.Gateway.Apis;
+using Platform.Gateway.WaitingRoom;
+
+namespace Platform.Gateway.Tests;
+
+/// <summary>The waiting room's rules that need no server: poll pacing, what a sale may be, reading an admission.</summary>
+public sealed class WaitingRoomRulesTests
+{
+    [Theory]
+    [InlineData(null, 60, 1)] // nothing to estimate: as often as allowed
+    [InlineData(2.0, 60, 1)]
+    [InlineData(40.0, 60, 10)] // a quarter of the wait
+    [InlineData(600.0, 60, 15)] // at most MaxPoll
+    [InlineData(600.0, 6, 2)] // and at most a third of the idle time, so following it keeps the place
+    public void A_buyer_is_told_to_poll_again_after_a_quarter_of_their_wait(double? wait, int idleSeconds, int expected)
+    {
+        var pacer = new PollPacer(Options.Create(new WaitingRoomOptions()));
+
+        Assert.Equal(expected, pacer.PollAfter(wait, TimeSpan.FromSeconds(idleSeconds)));
+    }
+
+    [Fact]
+    public void Polls_are_stretched_while_a_replica_is_over_its_budget()
+    {
+        var pacer = new PollPacer(Options.Create(new WaitingRoomOptions { PollBudgetPerSecond = 10 }));
+        var second = Environment.TickCount64 / 1000;
+        int last = 0;
+        // enough polls to go over budget in one second, then the first of the next second sees it
+        while (Environment.TickCount64 / 1000 < second + 2)
+        {
+            last = pacer.PollAfter(40, TimeSpan.FromMinutes(1));
+        }
+
+        Assert.Equal(15, last); // 10 doubled is 20, held to MaxPoll
+    }
+
+    [Fact]
+    public void A_sale_is_validated_field_by_field()
+    {
+        var errors = SalesApi.Validate(new OpenSaleRequest("Bad Id", [], 0, DateTimeOffset.UtcNow.AddDays(60), 0, 1, 0, 500));
+
+        Assert.Equal(["admissionRatePerSecond", "admissionSeconds", "durationHours", "id", "idleTimeoutSeconds", "maxAdmitted", "productIds", "startsAt"], errors.Keys.Order());
+        Assert.Empty(SalesApi.Validate(new OpenSaleRequest("drop-1", [1, 2], 50, null, null, null, null, null)));
+        Assert.False(SalesApi.IsSaleId("sales"));
+        Assert.Single(SalesApi.Validate(null));
+    }
+
+    [Theory]
+    [InlineData("A|1700000000000||1699999999000", 'A', 1_700_000_000_000, 1_699_999_999_000)]
+    [InlineData("C|1700000000000|key|5", 'C', 1_700_000_000_000, 5)]
+    [InlineData("X|0||7", 'X', 0, 7)]
+    public void An_admission_record_is_read(string text, char state, long expires, long admittedAt) =>
+        Assert.Equal(new AdmissionRecord(state, expires, admittedAt), AdmissionRecord.Parse(text));
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("A|x||1")]
+    [InlineData("AB|1||1")]
+    public void A_malformed_admission_record_is_none(string? text) => Assert.Null(AdmissionRecord.Parse(text));
+}
