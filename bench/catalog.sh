@@ -36,24 +36,11 @@ build_release bench/BenchHost/BenchHost.csproj bench/KestrelBaseline/KestrelBase
 WORK=$(mktemp -d)
 trap 'stop_bench_host; [ -n "${KESTREL_PID:-}" ] && kill "$KESTREL_PID" 2>/dev/null; rm -rf "$WORK"' EXIT
 
-# The ceiling: the bare Kestrel baseline as a plain process, warmed up once.
-KESTREL_URL="http://127.0.0.1:$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-ASPNETCORE_ENVIRONMENT=Production dotnet bench/KestrelBaseline/bin/Release/net10.0/KestrelBaseline.dll --urls "$KESTREL_URL" >"$WORK/kestrel.log" 2>&1 &
-KESTREL_PID=$!
-until curl -sf -o /dev/null "$KESTREL_URL/api/catalog/items/1"; do kill -0 "$KESTREL_PID" || exit 1; sleep 0.2; done
+# The ceiling: the bare Kestrel baseline as a plain process (KESTREL_URL, KESTREL_PID).
+start_kestrel
 
 # hot.lua: anonymous reads; the gateway-token mode writes token.lua, the same with a buyer's token
-hot_script() {
-  local headers=nil
-  [ -n "${1:-}" ] && headers="{ [\"Authorization\"] = \"Bearer $1\" }"
-  cat <<LUA
-math.randomseed(42)
-request = function()
-  return wrk.format("GET", "/api/catalog/items/" .. math.random(1, $HOT), $headers)
-end
-LUA
-}
-hot_script >"$WORK/hot.lua"
+hot_script "" >"$WORK/hot.lua"
 
 # The catalog as the AppHost runs it (one replica, measured at its own address past DCP's proxy), once per cache mode.
 # wrk is one client standing in for thousands of buyers, so its rate-limit budget is sized above what this machine
@@ -75,20 +62,6 @@ start_gateway() {
     --env gateway:Gateway__RateLimit__PermitLimit=1000000 --env gateway:Gateway__RateLimit__Burst=200000 "$@"
 }
 
-# wrk prints latencies as 812.00us / 1.20ms / 1.01s: normalise to ms
-to_ms() { awk '{ v = $1; if (v ~ /us$/) { sub(/us$/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms$/, "", v) } else if (v ~ /s$/) { sub(/s$/, "", v); v *= 1000 } printf "%.2f", v }'; }
-
-# measure <url> <seconds> [wrk script]: "req/s p50 p99" (fails the run on any non-2xx answer)
-measure() {
-  local out
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" --latency -s "${3:-$WORK/hot.lua}" "$1")
-  if echo "$out" | grep -q 'Non-2xx'; then echo "non-2xx responses from $1" >&2; echo "$out" >&2; exit 1; fi
-  echo "$(echo "$out" | awk '/^Requests\/sec:/ { printf "%.0f", $2 }') $(echo "$out" | awk '$1 == "50%" { print $2 }' | to_ms) $(echo "$out" | awk '$1 == "99%" { print $2 }' | to_ms)"
-}
-
-# median and spread of numbers on stdin: "median (min-max)"
-summary() { sort -g | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%s (%s-%s)", m, v[1], v[NR] }'; }
-median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), dotnet $(dotnet --version), $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
 echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP} s warm-up per mode, $REPEATS rounds of ${DURATION} s (Kestrel, then the mode); hot set of $HOT ids"

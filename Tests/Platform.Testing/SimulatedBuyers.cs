@@ -19,11 +19,14 @@ public sealed class SimulatedBuyers
 
     /// <summary>An access token for buyer <paramref name="buyer"/> (subject <c>load-test:{buyer}</c>).</summary>
     public Task<string> TokenAsync(PlatformApp app, string buyer, CancellationToken cancellationToken = default) =>
-        app.ClientTokenAsync(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = ClientId,
-            ["client_secret"] = Secret,
-            ["buyer"] = buyer,
-        }, cancellationToken);
+        app.ClientTokenAsync(TokenRequest(Secret, buyer), cancellationToken);
+
+    /// <summary>The token request's form, for a caller that posts it to the identity service itself (a benchmark).</summary>
+    public static Dictionary<string, string> TokenRequest(string secret, string buyer) => new()
+    {
+        ["grant_type"] = "client_credentials",
+        ["client_id"] = ClientId,
+        ["client_secret"] = secret,
+        ["buyer"] = buyer,
+    };
 }

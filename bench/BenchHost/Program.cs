@@ -11,6 +11,8 @@ using Platform.Testing;
 //   BenchHost [--only <resource>]... [--env <resource>:<NAME>=<value>]... [--buyers <n>] [<AppHost argument>]...
 // --buyers creates n buyer accounts (bench-buyer-0...) with generated passwords and a public client for them to sign in
 // with (the authorization code flow, as real buyers do: the password grant exists only in Development).
+// --simulated-buyers registers a load-test client that gets a token for any buyer name (Platform.Testing's
+// SimulatedBuyers): thousands of distinct buyers without an account each; its secret goes to BENCH_CONNECTIONS.
 // Once every resource is healthy it prints, for the load generator:
 //   endpoint <name> <url>           each service's HTTP endpoint (through DCP's proxy, spread over replicas)
 //   replica <instance> <url>        each service instance's own address, past the proxy
@@ -22,6 +24,7 @@ var only = new List<string>();
 var environment = new List<(string Resource, string Name, string Value)>();
 var appHostArgs = new List<string>();
 var buyers = 0;
+SimulatedBuyers? simulatedBuyers = null;
 for (var i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -31,6 +34,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--buyers":
             buyers = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            break;
+        case "--simulated-buyers":
+            simulatedBuyers = new SimulatedBuyers();
             break;
         case "--env" when args[++i].Split(':', 2) is [var resource, var setting] && setting.Split('=', 2) is [var name, var value]:
             environment.Add((resource, name, value));
@@ -73,6 +79,8 @@ if (buyers > 0)
     builder.WithEnvironment("identity", "Identity__PublicClients__order-bench__RedirectUris", BenchClientRedirect);
 }
 
+simulatedBuyers?.Register(builder);
+
 await using var app = await builder.StartAsync(TimeSpan.FromMinutes(4));
 foreach (var project in app.Resources.OfType<ProjectResource>())
 {
@@ -114,6 +122,11 @@ if (Environment.GetEnvironmentVariable("BENCH_CONNECTIONS") is { Length: > 0 } c
     {
         lines.Add($"user:admin={await app.ParameterValueAsync("admin-password")}");
         lines.Add($"client:order-bench={BenchClientRedirect}");
+    }
+
+    if (simulatedBuyers is not null)
+    {
+        lines.Add($"client:{SimulatedBuyers.ClientId}={simulatedBuyers.Secret}");
     }
 
     if (app.Services.GetRequiredService<DistributedApplicationModel>().Resources.Any(r => r.Name == "payment-provider"))

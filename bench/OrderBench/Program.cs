@@ -15,6 +15,33 @@ if (args is ["token", var tokenHostLog, var tokenConnections, var user])
     return 0;
 }
 
+// OrderBench waiting-room-scripts <bench host log> <connections file> <buyers> <directory>: bench/waiting-room.sh's
+// setup for wrk (a sale that starts tomorrow, so everyone keeps waiting; that many buyers joined; status.lua and
+// join.lua rotating over them)
+if (args is ["waiting-room-scripts", var wrHostLog, var wrConnections, var wrBuyers, var directory])
+{
+    var wrSettings = BenchSettings.Load(wrHostLog, wrConnections);
+    using var admin = WaitingRoomSetup.Client(wrSettings.Endpoints["gateway"], (await SignIn.TokensAsync(wrSettings, ["admin"]))["admin"]);
+    var saleId = $"poll-{Guid.NewGuid():N}"[..17];
+    await WaitingRoomSetup.OpenSaleAsync(admin, new { id = saleId, productIds = new[] { 99_999 }, admissionRatePerSecond = 1, startsAt = DateTimeOffset.UtcNow.AddDays(1), idleTimeoutSeconds = 3600 });
+    var buyerTokens = await WaitingRoomSetup.BuyerTokensAsync(wrSettings, saleId, int.Parse(wrBuyers, CultureInfo.InvariantCulture));
+    foreach (var token in buyerTokens)
+    {
+        using var buyer = WaitingRoomSetup.Client(wrSettings.Endpoints["gateway"], token);
+        (await WaitingRoomSetup.SendPatientlyAsync(buyer, () => new HttpRequestMessage(HttpMethod.Post, $"/api/queue/{saleId}/join"))).EnsureSuccessStatusCode();
+    }
+
+    await File.WriteAllTextAsync(Path.Combine(directory, "status.lua"), WaitingRoomSetup.WrkScript("GET", $"/api/queue/{saleId}/status", buyerTokens));
+    await File.WriteAllTextAsync(Path.Combine(directory, "join.lua"), WaitingRoomSetup.WrkScript("POST", $"/api/queue/{saleId}/join", buyerTokens));
+    return 0;
+}
+
+// OrderBench waiting-room-sale <bench host log> <connections file>: bench/waiting-room.sh's sale (WaitingRoomRun)
+if (args is ["waiting-room-sale", var saleHostLog, var saleConnections])
+{
+    return await WaitingRoomRun.RunAsync(BenchSettings.Load(saleHostLog, saleConnections));
+}
+
 if (args is not [var hostLog, var connectionsFile])
 {
     Console.Error.WriteLine("usage: OrderBench <bench host log> <connections file> | OrderBench token <bench host log> <connections file> <user>");
