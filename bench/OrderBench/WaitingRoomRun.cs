@@ -94,9 +94,9 @@ public static class WaitingRoomRun
             for (var attempt = 0; attempt < 120; attempt++)
             {
                 var status = (string?)(await buyer.GetFromJsonAsync<JsonObject>($"/api/orders/{o.OrderId}"))!["status"];
-                if (status is "Confirmed" or "Cancelled")
+                if (string.Equals(status, "confirmed", StringComparison.OrdinalIgnoreCase) || string.Equals(status, "cancelled", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (status == "Confirmed")
+                    if (string.Equals(status, "confirmed", StringComparison.OrdinalIgnoreCase))
                     {
                         Interlocked.Increment(ref confirmed);
                     }

@@ -16,9 +16,9 @@ public static class WaitingRoomApi
     public static IEndpointRouteBuilder MapWaitingRoomApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/queue/{saleId}").WithTags("Waiting room")
-            .RequireAuthorization(PlatformAccess.BuyerPolicy).RequireRateLimiting(GatewayRateLimit.PolicyName)
-            .AddEndpointFilter<WaitingRoomUnavailable>();
-        api.MapPost("/join", JoinAsync).WithName("JoinQueue");
+            .RequireAuthorization(PlatformAccess.BuyerPolicy).RequireRateLimiting(GatewayRateLimit.PolicyName);
+        api.MapPost("/join", JoinAsync).WithName("JoinQueue").AddEndpointFilter<WaitingRoomUnavailable>();
+        // no filter on the hot path (a filter costs every request); its rare Redis reads map their own failures
         api.MapGet("/status", StatusAsync).WithName("QueueStatus");
         return app;
     }
@@ -66,27 +66,37 @@ public static class WaitingRoomApi
         }
 
         var buyer = user.BuyerId();
-        if (!sale.TryGetPlace(buyer, out var place))
+        try
         {
-            if (await store.PlaceAsync(saleId, buyer) is not { } known)
+            if (!sale.TryGetPlace(buyer, out var place))
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not in the queue",
-                    detail: $"You have no place in sale {saleId}'s queue; join it first (POST /api/queue/{saleId}/join).");
+                if (await store.PlaceAsync(saleId, buyer) is not { } known)
+                {
+                    return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not in the queue",
+                        detail: $"You have no place in sale {saleId}'s queue; join it first (POST /api/queue/{saleId}/join).");
+                }
+
+                place = known;
+                sale.RememberPlace(buyer, place);
             }
 
-            place = known;
-            sale.RememberPlace(buyer, place);
+            sale.Polled(buyer);
+            metrics.Polled(saleId);
+            var snapshot = sale.Snapshot;
+            var status = place > snapshot.Frontier
+                ? Waiting(sale, place, time)
+                : await OutcomeAsync(sale, buyer, place, store, tokens, time);
+            var poll = pacer.PollAfter(status.EstimatedWaitSeconds, TimeSpan.FromMilliseconds(snapshot.IdleMs));
+            http.Response.Headers.RetryAfter = PollPacer.Header(poll);
+            return TypedResults.Ok(status with { PollAfterSeconds = poll });
         }
-
-        sale.Polled(buyer);
-        metrics.Polled(saleId);
-        var snapshot = sale.Snapshot;
-        var status = place > snapshot.Frontier
-            ? Waiting(sale, place, time)
-            : await OutcomeAsync(sale, buyer, place, store, tokens, time);
-        var poll = pacer.PollAfter(status.EstimatedWaitSeconds, TimeSpan.FromMilliseconds(snapshot.IdleMs));
-        http.Response.Headers.RetryAfter = poll.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Ok(status with { PollAfterSeconds = poll });
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            // only a buyer this replica knows nothing of yet (or who just passed the frontier) needs Redis
+            http.Response.Headers.RetryAfter = "2";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Waiting room unavailable",
+                detail: "Your place cannot be read right now; it is kept. Poll again shortly.");
+        }
     }
 
     private static TicketStatus Waiting(SaleView sale, long place, TimeProvider time)
@@ -147,9 +157,14 @@ public static class WaitingRoomApi
 /// of the sale's idle time, so a buyer who follows it keeps their place.</summary>
 internal sealed class PollPacer(IOptions<WaitingRoomOptions> options)
 {
+    private static readonly string[] Headers = [.. Enumerable.Range(0, 61).Select(s => s.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
     private long _second;
     private long _count;
     private bool _overBudget;
+
+    /// <summary>The Retry-After value for <paramref name="seconds"/>, without formatting a number per request.</summary>
+    public static string Header(int seconds) => (uint)seconds < Headers.Length ? Headers[seconds] : seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     public int PollAfter(double? estimatedWaitSeconds, TimeSpan idle)
     {

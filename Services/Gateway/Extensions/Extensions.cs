@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Platform.Gateway.Apis;
 using Platform.Gateway.WaitingRoom;
 using Platform.RateLimiting;
+using Platform.ServiceDefaults.Web;
 
 namespace Platform.Gateway.Extensions;
 
@@ -49,6 +50,7 @@ public static class Extensions
         builder.Services.AddSingleton<SaleBoard>();
         builder.Services.AddSingleton<WaitingRoomMetrics>();
         builder.Services.AddSingleton<PollPacer>();
+        builder.Services.AddJsonTypeInfoResolver(WaitingRoomJsonContext.Default);
         builder.Services.AddHostedService<SaleBoardRefresher>();
         builder.Services.AddHostedService<Admitter>();
     }
