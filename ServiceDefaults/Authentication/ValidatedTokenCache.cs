@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -30,8 +31,8 @@ public sealed class ValidatedTokenCache : IDisposable
         events.OnMessageReceived = async context =>
         {
             await messageReceived(context).ConfigureAwait(false);
-            if (context.Result is null && BearerToken(context.Request.Headers.Authorization.ToString()) is { } token
-                && _cache.TryGetValue(Key(token), out ClaimsPrincipal? principal) && principal is not null)
+            if (context.Result is null && BearerKey(context.Request.Headers.Authorization.ToString()) is { } key
+                && _cache.TryGetValue(key, out ClaimsPrincipal? principal) && principal is not null)
             {
                 context.Principal = principal.Clone(); // the request may add to it; the cached one stays as validated
                 context.Success();
@@ -44,7 +45,7 @@ public sealed class ValidatedTokenCache : IDisposable
             {
                 var expires = new DateTimeOffset(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc));
                 var latest = DateTimeOffset.UtcNow + MaxAge;
-                _cache.Set(Key(token), principal.Clone(), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires < latest ? expires : latest });
+                _cache.Set(Key(token.AsSpan()), principal.Clone(), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires < latest ? expires : latest });
             }
         };
         options.Events = events;
@@ -52,8 +53,29 @@ public sealed class ValidatedTokenCache : IDisposable
 
     public void Dispose() => _cache.Dispose();
 
-    private static string? BearerToken(string authorization) =>
-        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.Length > 7 ? authorization[7..].Trim() : null;
+    // every request with a token comes here: the token is hashed where it lies in the header, without copying it
+    private static string? BearerKey(string authorization) =>
+        authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) && authorization.AsSpan(7).Trim() is { Length: > 0 } token
+            ? Key(token)
+            : null;
 
-    private static string Key(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    private static string Key(ReadOnlySpan<char> token)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(token.Length);
+        var rented = length > 4096 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        var bytes = rented ?? stackalloc byte[4096];
+        try
+        {
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(token, bytes)], hash);
+            return Convert.ToBase64String(hash);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
 }

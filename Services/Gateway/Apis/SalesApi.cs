@@ -31,10 +31,10 @@ public static partial class SalesApi
         }
 
         var products = request!.ProductIds!;
-        if (products.Select(board.OpenSaleOf).OfType<SaleView>().FirstOrDefault() is { } other)
+        if (products.Select(board.GatingSaleOf).OfType<SaleView>().FirstOrDefault() is { } other)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Products already on sale",
-                detail: $"Sale {other.Snapshot.Id} is open for some of these products; a product is in one open sale at a time.");
+                detail: $"Sale {other.Snapshot.Id} holds some of these products until it is closed; a product is in one sale at a time.");
         }
 
         if (!await store.CreateAsync(request.Id!, products, request.AdmissionRatePerSecond!.Value, request.StartsAt, request.MaxAdmitted ?? 0,

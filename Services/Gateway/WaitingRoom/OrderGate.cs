@@ -10,7 +10,7 @@ namespace Platform.Gateway.WaitingRoom;
 /// proxied: a second order with the same admission is refused here, and the order service's unique admission id
 /// refuses it again should Redis have forgotten. Refused orders never reach the order service. An order the service
 /// refused (4xx) gives the admission back; one whose fate is unknown (5xx, no answer) keeps it for a retry with the
-/// same key. Does nothing (not even reading the body) while no sale is open.
+/// same key. A sold-out sale keeps gating until it is closed. Does nothing (not even reading the body) while no sale gates.
 /// </summary>
 internal sealed class OrderGate(RequestDelegate next)
 {
@@ -20,7 +20,7 @@ internal sealed class OrderGate(RequestDelegate next)
     public async Task InvokeAsync(
         HttpContext http, SaleBoard board, WaitingRoomStore store, AdmissionTokens tokens, WaitingRoomMetrics metrics, ILogger<OrderGate> logger)
     {
-        if (!board.AnyOpen || http.User.Identity?.IsAuthenticated != true)
+        if (!board.AnyGating || http.User.Identity?.IsAuthenticated != true)
         {
             await next(http);
             return;
@@ -32,9 +32,11 @@ internal sealed class OrderGate(RequestDelegate next)
             return;
         }
 
-        var sales = products.Select(board.OpenSaleOf).OfType<SaleView>().Distinct().ToList();
+        var sales = products.Select(board.GatingSaleOf).OfType<SaleView>().Distinct().ToList();
         if (sales.Count == 0)
         {
+            // an admission is for its sale's products only: sent with another order it would be spent on it
+            http.Request.Headers.Remove(AdmissionTokens.Header);
             await next(http);
             return;
         }

@@ -16,14 +16,16 @@ internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvid
 
     public IReadOnlyCollection<SaleView> Sales => _sales.Values;
 
-    /// <summary>True while any sale is open: the order gate has nothing to do otherwise.</summary>
-    public bool AnyOpen { get; private set; }
+    /// <summary>True while any sale gates its products: the order gate has nothing to do otherwise.</summary>
+    public bool AnyGating { get; private set; }
 
     public SaleView? Find(string saleId) => _sales.GetValueOrDefault(saleId);
 
     /// <summary>The sale, waiting for the next refresh if this replica does not know it yet (opened a moment ago).</summary>
     public ValueTask<SaleView?> FindAsync(string saleId, CancellationToken cancellationToken) =>
-        Find(saleId) is { } sale ? ValueTask.FromResult<SaleView?>(sale) : FindAfterRefreshAsync(saleId, cancellationToken);
+        Find(saleId) is { } sale ? ValueTask.FromResult<SaleView?>(sale)
+        : Apis.SalesApi.IsSaleId(saleId) ? FindAfterRefreshAsync(saleId, cancellationToken)
+        : ValueTask.FromResult<SaleView?>(null);
 
     private async ValueTask<SaleView?> FindAfterRefreshAsync(string saleId, CancellationToken cancellationToken)
     {
@@ -31,12 +33,12 @@ internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvid
         return Find(saleId);
     }
 
-    /// <summary>The open sale selling <paramref name="productId"/>, if any.</summary>
-    public SaleView? OpenSaleOf(int productId)
+    /// <summary>The sale gating <paramref name="productId"/> (open or sold out), if any.</summary>
+    public SaleView? GatingSaleOf(int productId)
     {
         foreach (var sale in _sales.Values)
         {
-            if (sale.Snapshot.IsOpen && sale.Snapshot.ProductIds.Contains(productId))
+            if (sale.Snapshot.Gates && sale.Snapshot.ProductIds.Contains(productId))
             {
                 return sale;
             }
@@ -55,7 +57,7 @@ internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvid
             view.Observe(s, now, time);
             return view;
         });
-        AnyOpen = snapshots.Any(s => s.IsOpen);
+        AnyGating = snapshots.Any(s => s.Gates);
         Interlocked.Exchange(ref _refreshed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 }

@@ -19,6 +19,9 @@ internal sealed record SaleSnapshot(
 {
     public bool IsOpen => State == "open";
 
+    /// <summary>Its products are ordered only with an admission: open, or sold out (every place ordered) until closed.</summary>
+    public bool Gates => State is "open" or "sold-out";
+
     public SaleFigures ToFigures() => new(Id, State, ProductIds, Rate, DateTimeOffset.FromUnixTimeMilliseconds(StartsAtMs),
         Cap > 0 ? Cap : null, Joined, Waiting, Admitted, Ordered, Expired, Lapsed);
 }
