@@ -104,8 +104,13 @@ public sealed class WaitingRoomTests(GatewayFixture fixture)
         // one place at a time (cap 1), idle after 3 s, an admission lasts 2 s; admission starts in 5 s
         await Sales.OpenAsync(admin, new
         {
-            id = sale, productIds = Sales.FreshProducts(1), admissionRatePerSecond = 5, maxAdmitted = 1,
-            idleTimeoutSeconds = 3, admissionSeconds = 2, startsAt = DateTimeOffset.UtcNow.AddSeconds(5),
+            id = sale,
+            productIds = Sales.FreshProducts(1),
+            admissionRatePerSecond = 5,
+            maxAdmitted = 1,
+            idleTimeoutSeconds = 3,
+            admissionSeconds = 2,
+            startsAt = DateTimeOffset.UtcNow.AddSeconds(5),
         }, Ct);
         var tokens = await TokensAsync("idle", 3);
         using var silent = fixture.Gateway(tokens[0]);

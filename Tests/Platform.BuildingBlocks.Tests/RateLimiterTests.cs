@@ -7,9 +7,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.RateLimiting;
-using StackExchange.Redis;
-
 using Platform.Testing;
+using StackExchange.Redis;
 
 namespace Platform.BuildingBlocks.Tests;
 

@@ -1,6 +1,5 @@
-using StackExchange.Redis;
-
 using Platform.Testing;
+using StackExchange.Redis;
 
 namespace Platform.BuildingBlocks.Tests;
 

@@ -26,7 +26,12 @@ public static class WaitingRoomRun
         var admin = WaitingRoomSetup.Client(gateway, (await SignIn.TokensAsync(settings, ["admin"]))["admin"]);
         using var product = await admin.PostAsJsonAsync("/api/catalog/items", new
         {
-            name = $"waiting room bench {Guid.NewGuid():N}", description = "made by bench/waiting-room.sh", price = 99m, brandId = 1, categoryId = 1, availableStock = units,
+            name = $"waiting room bench {Guid.NewGuid():N}",
+            description = "made by bench/waiting-room.sh",
+            price = 99m,
+            brandId = 1,
+            categoryId = 1,
+            availableStock = units,
         });
         var productId = (int)JsonNode.Parse(await product.Content.ReadAsStringAsync())!["id"]!;
 
@@ -37,7 +42,29 @@ public static class WaitingRoomRun
         var startsAt = DateTimeOffset.UtcNow.AddSeconds(Knob("JOIN_WINDOW", 20));
         await WaitingRoomSetup.OpenSaleAsync(admin, new
         {
-            id = sale, productIds = new[] { productId }, admissionRatePerSecond = rate, maxAdmitted = units, startsAt, idleTimeoutSeconds = 60, admissionSeconds = 60,
+            id = sale,
+            productIds = new[] { productId },
+            admissionRatePerSecond = rate,
+            maxAdmitted = units,
+            startsAt,
+            idleTimeoutSeconds = 60,
+            admissionSeconds = 60,
+        });
+
+        // just before the drop everyone has joined: what the waiting buyers take in Redis
+        var memory = Task.Run(async () =>
+        {
+            await Setup.DelayUntilAsync(startsAt.UtcDateTime.AddSeconds(-1));
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(settings.ConnectionStrings["cache"]);
+            var db = redis.GetDatabase();
+            var parts = new List<(string Key, long Bytes)>();
+            foreach (var key in new[] { "tickets", "queue", "seen" })
+            {
+                parts.Add((key, (long)await db.ExecuteAsync("MEMORY", "USAGE", $"wr:{{{sale}}}:{key}", "SAMPLES", "0")));
+            }
+
+            var joined = (long)await db.HashGetAsync($"wr:{{{sale}}}:sale", "seq");
+            return $"redis memory per waiting buyer: {parts.Sum(p => p.Bytes) / (double)Math.Max(1, joined):0} bytes ({joined} joined: {string.Join(", ", parts.Select(p => $"{p.Key} {p.Bytes / 1024} KiB"))})";
         });
 
         using var handler = new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = 512, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
@@ -123,6 +150,7 @@ public static class WaitingRoomRun
         var noticed = admitted.Select(o => (o.NoticedAt!.Value - o.AdmittedAt!.Value).TotalMilliseconds).ToList();
         var oversold = Math.Max(0, confirmed - units) + Math.Max(0, -stock);
 
+        Console.WriteLine(await memory);
         Console.WriteLine($"joins: {Stats.Of(joinLatencies)}; refused and retried: {string.Join(", ", refusals.Select(r => $"{r.Key} ×{r.Value}"))}");
         Console.WriteLine($"states at the end: {string.Join(", ", outcomes.GroupBy(o => o.State).Select(g => $"{g.Key} {g.Count()}"))}; {polls} status polls in {(finished - started).TotalSeconds:0} s");
         Console.WriteLine($"admitted: {admitted.Count} at {(span > 0 ? (admitted.Count - 1) / span : 0):0.0}/s (configured {rate}/s); sale figures: {figures.ToJsonString()}");

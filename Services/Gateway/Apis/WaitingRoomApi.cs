@@ -152,7 +152,8 @@ public static class WaitingRoomApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such sale", detail: $"There is no sale {saleId}.");
 }
 
-/// <summary>How long a buyer should wait before polling again: a quarter of their estimated wait within
+/// <summary>How long a buyer should wait before polling again: half their estimated wait (so polls close in on the
+/// moment of admission: a handful per buyer, and an admission is noticed within about MinPoll) within
 /// [MinPoll, MaxPoll], doubled while this replica answers more polls a second than its budget; never more than a third
 /// of the sale's idle time, so a buyer who follows it keeps their place.</summary>
 internal sealed class PollPacer(IOptions<WaitingRoomOptions> options)
@@ -176,7 +177,7 @@ internal sealed class PollPacer(IOptions<WaitingRoomOptions> options)
         }
 
         Interlocked.Increment(ref _count);
-        var seconds = Math.Clamp((estimatedWaitSeconds ?? 0) / 4, settings.MinPoll.TotalSeconds, settings.MaxPoll.TotalSeconds);
+        var seconds = Math.Clamp((estimatedWaitSeconds ?? 0) / 2, settings.MinPoll.TotalSeconds, settings.MaxPoll.TotalSeconds);
         var paced = _overBudget ? Math.Min(seconds * 2, settings.MaxPoll.TotalSeconds) : seconds;
         return (int)Math.Max(1, Math.Floor(Math.Min(paced, idle.TotalSeconds / 3)));
     }
