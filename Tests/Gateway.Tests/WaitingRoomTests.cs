@@ -11,7 +11,7 @@ public sealed class WaitingRoomTests(GatewayFixture fixture)
     [Fact]
     public async Task Buyers_are_admitted_in_the_order_they_joined_across_both_replicas()
     {
-        const int Buyers = 1500;
+        const int Buyers = 2000;
         using var admin = fixture.PatientGateway(fixture.AdminToken);
         var sale = Sales.FreshId("fair");
         // admission starts once everyone is in: the queue's order is decided by the joins alone, racing on two replicas
