@@ -48,12 +48,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     }
 
     /// <summary>One gateway replica, directly (not through the AppHost's proxy), with a token.</summary>
-    public HttpClient Replica(int replica, string token)
-    {
-        var client = App.CreateReplicaClient("gateway", replica);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        return client;
-    }
+    public HttpClient Replica(int replica, string token) => App.CreateReplicaClient("gateway", replica, token);
 
     public async ValueTask DisposeAsync()
     {

@@ -102,12 +102,7 @@ public sealed class WaitingRoomFaultFixture : IAsyncLifetime
     public async ValueTask InitializeAsync() =>
         App = await Buyers.Register(PlatformAppBuilder.Create("--Catalog:Replicas=1")).StartAsync(TimeSpan.FromMinutes(4));
 
-    public HttpClient Replica(int replica, string token)
-    {
-        var client = App.CreateReplicaClient("gateway", replica);
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        return client;
-    }
+    public HttpClient Replica(int replica, string token) => App.CreateReplicaClient("gateway", replica, token);
 
     public async ValueTask DisposeAsync()
     {

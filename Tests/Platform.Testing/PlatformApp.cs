@@ -90,12 +90,18 @@ public sealed class PlatformApp : IAsyncDisposable
     }
 
     /// <summary>A client for one replica, past the proxy that spreads requests over them (instances in name order).</summary>
-    public HttpClient CreateReplicaClient(string resource, int replica)
+    public HttpClient CreateReplicaClient(string resource, int replica, string? accessToken = null)
     {
         var instance = Instances(resource)[replica];
         var urls = instance.Snapshot.EnvironmentVariables.Single(v => v.Name == "ASPNETCORE_URLS").Value
             ?? throw new InvalidOperationException($"{instance.ResourceId} has no ASPNETCORE_URLS.");
-        return new HttpClient { BaseAddress = new Uri(urls.Split(';')[0]) };
+        var client = new HttpClient { BaseAddress = new Uri(urls.Split(';')[0]) };
+        if (accessToken is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
+        }
+
+        return client;
     }
 
     public async Task<string> ConnectionStringAsync(string resource, CancellationToken cancellationToken = default) =>

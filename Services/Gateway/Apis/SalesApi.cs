@@ -90,9 +90,9 @@ public static partial class SalesApi
     }
 
     private static async Task<SaleFigures?> FiguresAsync(WaitingRoomStore store, string saleId) =>
-        IsSaleId(saleId) ? (await store.ReadAllAsync()).FirstOrDefault(s => s.Id == saleId)?.ToFigures() : null;
+        IsSaleId(saleId) ? (await store.ReadAsync(saleId))?.ToFigures() : null;
 
-    private static ProblemHttpResult NoSale(string saleId) =>
+    internal static ProblemHttpResult NoSale(string saleId) =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such sale", detail: $"There is no sale {saleId}.");
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,63}$")]

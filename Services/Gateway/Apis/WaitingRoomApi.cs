@@ -28,7 +28,7 @@ public static class WaitingRoomApi
     {
         if (!SalesApi.IsSaleId(saleId))
         {
-            return NoSale(saleId);
+            return SalesApi.NoSale(saleId);
         }
 
         var buyer = user.BuyerId();
@@ -36,7 +36,7 @@ public static class WaitingRoomApi
         switch (outcome)
         {
             case JoinOutcome.UnknownSale:
-                return NoSale(saleId);
+                return SalesApi.NoSale(saleId);
             case JoinOutcome.NotOpen:
                 return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Sale not open",
                     detail: $"Sale {saleId} is {state}; it admits nobody new.", extensions: new Dictionary<string, object?> { ["state"] = state });
@@ -62,7 +62,7 @@ public static class WaitingRoomApi
     {
         if (await board.FindAsync(saleId, cancellationToken) is not { } sale)
         {
-            return NoSale(saleId);
+            return SalesApi.NoSale(saleId);
         }
 
         var buyer = user.BuyerId();
@@ -147,9 +147,6 @@ public static class WaitingRoomApi
                 DateTimeOffset.FromUnixTimeMilliseconds(admission.ExpiresMs), admittedAt, 0)
             : new TicketStatus(sale.Snapshot.Id, TicketStates.Expired, place, null, null, null, null, null, admittedAt, 0);
     }
-
-    private static ProblemHttpResult NoSale(string saleId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such sale", detail: $"There is no sale {saleId}.");
 }
 
 /// <summary>How long a buyer should wait before polling again: half their estimated wait (so polls close in on the

@@ -17,8 +17,6 @@ internal sealed record SaleSnapshot(
     long Lapsed,
     long IdleMs)
 {
-    public bool IsOpen => State == "open";
-
     /// <summary>Its products are ordered only with an admission: open, or sold out (every place ordered) until closed.</summary>
     public bool Gates => State is "open" or "sold-out";
 

@@ -126,23 +126,37 @@ internal sealed class WaitingRoomStore(IConnectionMultiplexer redis, IOptions<Wa
     {
         var ids = (await Db.SetMembersAsync(SaleKeys.Registry)).Select(id => id.ToString()).ToArray();
         var batch = Db.CreateBatch();
-        var reads = ids.Select(id => (Id: id, Sale: batch.HashGetAsync(new SaleKeys(id).Sale, SaleFields), Waiting: batch.SortedSetLengthAsync(new SaleKeys(id).Queue))).ToList();
+        var reads = ids.Select(id => Read(batch, id)).ToList();
         batch.Execute();
         var snapshots = new List<SaleSnapshot>(ids.Length);
-        foreach (var read in reads)
+        for (var i = 0; i < ids.Length; i++)
         {
-            var v = await read.Sale;
-            if (v[0].IsNull)
+            if (await reads[i] is { } snapshot)
             {
-                await Db.SetRemoveAsync(SaleKeys.Registry, read.Id);
-                continue;
+                snapshots.Add(snapshot);
             }
-
-            snapshots.Add(new SaleSnapshot(read.Id, v[0]!, Products(v[1]), double.Parse((string)v[2]!, CultureInfo.InvariantCulture), (long)v[3], (int)v[4],
-                (long)v[5], (long)v[6], await read.Waiting, (long)v[7], (long)v[8], (long)v[9], (long)v[10], (long)v[11]));
+            else
+            {
+                await Db.SetRemoveAsync(SaleKeys.Registry, ids[i]);
+            }
         }
 
         return snapshots;
+    }
+
+    /// <summary>One sale's current figures; null when there is no such sale (or its keys expired).</summary>
+    public Task<SaleSnapshot?> ReadAsync(string id) => Read(Db, id);
+
+    private static async Task<SaleSnapshot?> Read(IDatabaseAsync db, string id)
+    {
+        var keys = new SaleKeys(id);
+        var sale = db.HashGetAsync(keys.Sale, SaleFields);
+        var waiting = db.SortedSetLengthAsync(keys.Queue);
+        var v = await sale;
+        return v[0].IsNull
+            ? null
+            : new SaleSnapshot(id, v[0]!, Products(v[1]), double.Parse((string)v[2]!, CultureInfo.InvariantCulture), (long)v[3], (int)v[4],
+                (long)v[5], (long)v[6], await waiting, (long)v[7], (long)v[8], (long)v[9], (long)v[10], (long)v[11]);
     }
 
     private static int[] Products(RedisValue text) =>
