@@ -1,7 +1,7 @@
 namespace Platform.Messaging;
 
 /// <summary>The parts of Aspire's RabbitMQ connection string, <c>amqp://user:password@host:port</c>.</summary>
-internal sealed record BrokerAddress(string Host, ushort Port, string UserName, string Password)
+internal sealed record BrokerAddress(string Host, ushort Port, string UserName, string Password, Uri Uri)
 {
     public static BrokerAddress Parse(string? connectionString, string connectionName)
     {
@@ -16,6 +16,7 @@ internal sealed record BrokerAddress(string Host, ushort Port, string UserName, 
             uri.Host,
             (ushort)(uri.IsDefaultPort || uri.Port < 0 ? 5672 : uri.Port),
             Uri.UnescapeDataString(credentials[0]),
-            credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : "");
+            credentials.Length > 1 ? Uri.UnescapeDataString(credentials[1]) : "",
+            uri);
     }
 }

@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Messaging;
+using Platform.Messaging.Maintenance;
 using Platform.Messaging.Outbox;
+using Platform.Messaging.Redelivery;
 using Platform.Npgsql.Schema;
 
 namespace Microsoft.Extensions.Hosting;
@@ -13,12 +15,20 @@ public static class MessagingHostingExtensions
     /// <summary>
     /// MassTransit over the RabbitMQ named by <c>ConnectionStrings:{connectionName}</c> (Aspire's amqp:// URI), with
     /// publisher confirms, durable queues and persistent messages (MassTransit's defaults, kept), retries with
-    /// exponential backoff before a message goes to its <c>_error</c> queue, and W3C trace context carried in headers.
+    /// exponential backoff before a message is parked in its <c>_error</c> queue, parked messages re-driven once the
+    /// service is healthy (<see cref="ParkedMessageOptions"/>), and W3C trace context carried in headers.
     /// </summary>
     public static IHostApplicationBuilder AddRabbitMQMessaging(this IHostApplicationBuilder builder, string connectionName, Action<IBusRegistrationConfigurator>? configure = null)
     {
         var connectionString = builder.Configuration.GetConnectionString(connectionName);
         var broker = BrokerAddress.Parse(connectionString, connectionName);
+        builder.Services.AddSingleton(broker);
+        builder.Services.AddOptions<ParkedMessageOptions>().BindConfiguration("Messaging:ParkedMessages");
+        builder.Services.AddSingleton<ReceiveQueues>();
+        builder.Services.AddReceiveEndpointObserver(services => services.GetRequiredService<ReceiveQueues>());
+        builder.Services.TryAddSingleton<MessagingMetrics>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<ParkedMessageRedriver>();
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
@@ -54,9 +64,18 @@ public static class MessagingHostingExtensions
     /// service's database in the same transaction as its effect.</summary>
     public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder) => builder.AddMessagingSchema();
 
-    /// <summary>The outbox and inbox tables, once, among the service database's schema steps (AddServiceDatabase applies them).</summary>
-    private static IHostApplicationBuilder AddMessagingSchema(this IHostApplicationBuilder builder) =>
-        builder.Services.Any(d => d.ImplementationInstance is SchemaMigrationSet { Owner: MessagingSchema.Owner })
-            ? builder
-            : builder.AddSchemaMigrations(MessagingSchema.Owner, MessagingSchema.Migrations);
+    /// <summary>The outbox and inbox tables, once, among the service database's schema steps (AddServiceDatabase applies them).
+    /// The tables are pruned and their backlog measured by one <see cref="MessagingTablesMaintenance"/>.</summary>
+    private static IHostApplicationBuilder AddMessagingSchema(this IHostApplicationBuilder builder)
+    {
+        if (builder.Services.Any(d => d.ImplementationInstance is SchemaMigrationSet { Owner: MessagingSchema.Owner }))
+        {
+            return builder;
+        }
+
+        builder.Services.AddOptions<MessagingTablesOptions>().BindConfiguration("Messaging:Tables");
+        builder.Services.TryAddSingleton<MessagingMetrics>();
+        builder.Services.AddHostedService<MessagingTablesMaintenance>();
+        return builder.AddSchemaMigrations(MessagingSchema.Owner, MessagingSchema.Migrations);
+    }
 }

@@ -26,5 +26,16 @@ internal static class MessagingSchema
                 PRIMARY KEY (message_id, consumer)
             );
             """),
+        // A row that fails waits its own growing delay instead of blocking the batch; pruning reads indexes.
+        new("messaging 0002 per-row retry and pruning indexes", """
+            ALTER TABLE outbox_messages
+                ADD COLUMN attempts integer NOT NULL DEFAULT 0,
+                ADD COLUMN next_attempt_at timestamptz NOT NULL DEFAULT now(),
+                ADD COLUMN last_error text NULL;
+            DROP INDEX outbox_messages_unsent;
+            CREATE INDEX outbox_messages_due ON outbox_messages (next_attempt_at) WHERE sent_at IS NULL;
+            CREATE INDEX outbox_messages_sent ON outbox_messages (sent_at) WHERE sent_at IS NOT NULL;
+            CREATE INDEX inbox_messages_processed ON inbox_messages (processed_at);
+            """),
     ];
 }

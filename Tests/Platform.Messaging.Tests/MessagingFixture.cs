@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.Messaging.Inbox;
+using Platform.Messaging.Outbox;
 using Platform.Messaging.Tests.Events;
 using Platform.Testing;
 using Xunit;
@@ -31,6 +32,9 @@ public sealed class MessagingFixture : IAsyncLifetime
     /// <summary>How many times the consumer was handed each poison message.</summary>
     public static ConcurrentDictionary<string, int> Attempts { get; } = new();
 
+    /// <summary>Names the consumer fails while they are here: a dependency that is away, then back.</summary>
+    public static ConcurrentDictionary<string, byte> Failing { get; } = new();
+
     public async ValueTask InitializeAsync()
     {
         _servers = await PlatformAppBuilder.Create().Only("notificationdb", "messaging").StartAsync(TimeSpan.FromSeconds(120));
@@ -40,6 +44,11 @@ public sealed class MessagingFixture : IAsyncLifetime
         {
             ["ConnectionStrings:servicedb"] = await _servers.ConnectionStringAsync("notificationdb"),
             ["ConnectionStrings:messaging"] = await _servers.ConnectionStringAsync("messaging"),
+            // seconds instead of minutes, so a test sees a parked message come back and old rows go
+            ["Messaging:ParkedMessages:FirstDelay"] = "00:00:03",
+            ["Messaging:ParkedMessages:Interval"] = "00:00:00.500",
+            ["Messaging:ParkedMessages:MaxRedrives"] = "2",
+            ["Messaging:Tables:Interval"] = "00:00:00.500",
         });
         service.AddServiceDatabase("servicedb");
         service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());
@@ -84,6 +93,79 @@ public sealed class MessagingFixture : IAsyncLifetime
         }
     }
 
+    public NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
+
+    /// <summary>Writes <paramref name="message"/> (a <see cref="ThingHappened"/> named <paramref name="name"/> unless
+    /// given) to the outbox in a transaction that commits or rolls back.</summary>
+    public async Task<Guid> WriteAsync(string name, bool commit, object? message = null)
+    {
+        var outbox = Services.GetRequiredService<IOutbox>();
+        var ct = TestContext.Current.CancellationToken;
+        await using var connection = await DataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var id = await outbox.AddAsync(message ?? new ThingHappened(name), transaction, ct);
+        if (commit)
+        {
+            await transaction.CommitAsync(ct);
+            outbox.NotifyCommitted();
+        }
+        else
+        {
+            await transaction.RollbackAsync(ct);
+        }
+
+        return id;
+    }
+
+    public async Task<long> ScalarAsync(string sql, Guid id)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("id", id);
+        return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public static async Task<ReceivedEvent> WaitForAsync(Guid id, TimeSpan? timeout = null)
+    {
+        timeout ??= TimeSpan.FromSeconds(30);
+        var deadline = DateTime.UtcNow + timeout.Value;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Received.TryGetValue(id, out var received))
+            {
+                return received;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException($"Message {id} was not delivered within {timeout}.");
+    }
+
+    /// <summary>Looks through a queue without consuming it: unacknowledged messages go back when the channel closes.</summary>
+    public static async Task<RabbitMQ.Client.BasicGetResult?> FindInQueueAsync(RabbitMQ.Client.IConnection connection, string queue, string text, CancellationToken ct)
+    {
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: ct);
+        try
+        {
+            while (await channel.BasicGetAsync(queue, autoAck: false, ct) is { } message)
+            {
+                if (System.Text.Encoding.UTF8.GetString(message.Body.Span).Contains(text, StringComparison.Ordinal))
+                {
+                    return message;
+                }
+            }
+        }
+        catch (RabbitMQ.Client.Exceptions.OperationInterruptedException)
+        {
+            // the queue does not exist yet (MassTransit declares an error queue with the first message it parks)
+        }
+
+        return null;
+    }
+
+    public async Task<RabbitMQ.Client.IConnection> ConnectToBrokerAsync(CancellationToken ct) =>
+        await new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(await Servers.ConnectionStringAsync("messaging", ct)) }.CreateConnectionAsync(ct);
+
     public sealed record ReceivedEvent(Guid MessageId, string Name, string? TraceId);
 
     /// <summary>Records each effect in the database (inside the inbox transaction) and in memory.</summary>
@@ -91,7 +173,7 @@ public sealed class MessagingFixture : IAsyncLifetime
     {
         protected override async Task HandleAsync(ConsumeContext<ThingHappened> context, NpgsqlTransaction transaction)
         {
-            if (context.Message.Name.StartsWith(PoisonPrefix, StringComparison.Ordinal))
+            if (context.Message.Name.StartsWith(PoisonPrefix, StringComparison.Ordinal) || Failing.ContainsKey(context.Message.Name))
             {
                 Attempts.AddOrUpdate(context.Message.Name, 1, (_, n) => n + 1);
                 throw new InvalidOperationException($"cannot handle {context.Message.Name}");

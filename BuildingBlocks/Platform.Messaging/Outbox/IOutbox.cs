@@ -20,7 +20,4 @@ public sealed class OutboxOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     public int BatchSize { get; set; } = 100;
-
-    /// <summary>Sent rows are deleted after this long (they stay for inspection meanwhile).</summary>
-    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
 }

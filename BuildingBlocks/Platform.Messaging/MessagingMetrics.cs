@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+
+namespace Platform.Messaging;
+
+/// <summary>
+/// What an operator watches (meter <c>Platform.Messaging</c>, in the dashboard's Metrics tab): the outbox's backlog and
+/// its rows that keep failing, and the messages parked in each queue's <c>_error</c> queue with their re-drives.
+/// </summary>
+public sealed class MessagingMetrics
+{
+    public const string MeterName = "Platform.Messaging";
+
+    private readonly ConcurrentDictionary<string, long> _parked = new();
+    private readonly Counter<long> _redriven;
+    private long _unsent;
+    private long _failing;
+    private double _oldestUnsentSeconds;
+
+    public MessagingMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName, "1.0.0");
+        meter.CreateObservableGauge("platform.outbox.unsent", () => Volatile.Read(ref _unsent), "{message}", "Outbox rows not yet published.");
+        meter.CreateObservableGauge("platform.outbox.failing", () => Volatile.Read(ref _failing), "{message}",
+            "Unsent outbox rows that failed by themselves (type not loaded, no queue bound) and wait their growing delay.");
+        meter.CreateObservableGauge("platform.outbox.oldest_unsent.age", () => Volatile.Read(ref _oldestUnsentSeconds), "s", "Age of the oldest unsent outbox row.");
+        meter.CreateObservableGauge("platform.messaging.parked", ObserveParked, "{message}",
+            "Messages in a queue's _error queue: their consumer failed past its retries; re-driven once the service is healthy.");
+        _redriven = meter.CreateCounter<long>("platform.messaging.redriven", "{message}", "Parked messages moved back to their queue.");
+    }
+
+    public long Parked(string queue) => _parked.GetValueOrDefault(queue);
+
+    internal void RecordOutbox(long unsent, long failing, double oldestSeconds)
+    {
+        Volatile.Write(ref _unsent, unsent);
+        Volatile.Write(ref _failing, failing);
+        Volatile.Write(ref _oldestUnsentSeconds, oldestSeconds);
+    }
+
+    internal void RecordParked(string queue, long count) => _parked[queue] = count;
+
+    internal void RecordRedriven(string queue, long count) => _redriven.Add(count, new KeyValuePair<string, object?>("queue", queue));
+
+    private IEnumerable<Measurement<long>> ObserveParked() =>
+        _parked.Select(p => new Measurement<long>(p.Value, new KeyValuePair<string, object?>("queue", p.Key)));
+}

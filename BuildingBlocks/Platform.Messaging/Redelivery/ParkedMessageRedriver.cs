@@ -1,0 +1,179 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Platform.Messaging.Redelivery;
+
+/// <summary>
+/// Takes parked messages back. A message whose consumer failed past its retries (a database restart, Redis away for
+/// longer than the retries last) is parked by MassTransit in the queue's <c>_error</c> queue. Every
+/// <see cref="ParkedMessageOptions.Interval"/> this measures each error queue (metric <c>platform.messaging.parked</c>) and,
+/// while every health check of the service passes, moves each message that waited its delay back to its own queue
+/// (through the default exchange: only the consumer that failed sees it again; its inbox absorbs a duplicate).
+/// Publish is confirmed before the parked copy is acknowledged, so a crash in between duplicates and never loses.
+/// </summary>
+internal sealed partial class ParkedMessageRedriver(
+    BrokerAddress broker,
+    ReceiveQueues queues,
+    HealthCheckService health,
+    MessagingMetrics metrics,
+    IOptions<ParkedMessageOptions> options,
+    TimeProvider time,
+    ILogger<ParkedMessageRedriver> logger) : BackgroundService
+{
+    public const string RedrivesHeader = "Platform-Redrives";
+
+    private const string FaultTimestampHeader = "MT-Fault-Timestamp";
+
+    private readonly HashSet<string> _reportedExhausted = [];
+    private IConnection? _connection;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            if (queues.Names.Count == 0)
+            {
+                continue;
+            }
+
+            try
+            {
+                _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver" }
+                    .CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
+                var healthy = (await health.CheckHealthAsync(stoppingToken).ConfigureAwait(false)).Status == HealthStatus.Healthy;
+                foreach (var queue in queues.Names)
+                {
+                    var parked = await CountAsync(queue + "_error", stoppingToken).ConfigureAwait(false);
+                    metrics.RecordParked(queue, parked);
+                    if (parked > 0 && healthy)
+                    {
+                        await RedriveAsync(queue, stoppingToken).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The broker is away: the messages wait where they are; the next pass tries again.
+                LogPassFailed(ex);
+                if (_connection is { IsOpen: false })
+                {
+                    await _connection.DisposeAsync().ConfigureAwait(false);
+                    _connection = null;
+                }
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_connection is not null)
+        {
+            await _connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<long> CountAsync(string errorQueue, CancellationToken cancellationToken)
+    {
+        await using var channel = await _connection!.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken).ConfigureAwait(false)).MessageCount;
+        }
+        catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+        {
+            return 0; // MassTransit declares the error queue with the first message it parks
+        }
+    }
+
+    private async Task RedriveAsync(string queue, CancellationToken cancellationToken)
+    {
+        var errorQueue = queue + "_error";
+        await using var channel = await _connection!.CreateChannelAsync(
+            new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        var redriven = 0;
+        for (var i = 0; i < options.Value.MaxPerPass; i++)
+        {
+            if (await channel.BasicGetAsync(errorQueue, autoAck: false, cancellationToken).ConfigureAwait(false) is not { } message)
+            {
+                break;
+            }
+
+            // Messages not due stay unacknowledged until the channel closes, which puts them back where they were.
+            var headers = message.BasicProperties.Headers ?? new Dictionary<string, object?>();
+            var redrives = ReadInt(headers, RedrivesHeader);
+            if (redrives >= options.Value.MaxRedrives)
+            {
+                ReportExhausted(queue, message.BasicProperties.MessageId, redrives);
+                continue;
+            }
+
+            if (ReadTimestamp(headers, FaultTimestampHeader) is { } parkedAt && now < parkedAt + options.Value.Delay(redrives))
+            {
+                continue;
+            }
+
+            var properties = new BasicProperties(message.BasicProperties)
+            {
+                Headers = headers.Where(h => !h.Key.StartsWith("MT-Fault-", StringComparison.Ordinal) && h.Key != "MT-Reason")
+                    .Append(new(RedrivesHeader, redrives + 1)).ToDictionary(),
+            };
+            await channel.BasicPublishAsync("", queue, mandatory: true, properties, message.Body, cancellationToken).ConfigureAwait(false);
+            await channel.BasicAckAsync(message.DeliveryTag, multiple: false, cancellationToken).ConfigureAwait(false);
+            redriven++;
+        }
+
+        if (redriven > 0)
+        {
+            metrics.RecordRedriven(queue, redriven);
+            LogRedriven(redriven, queue);
+        }
+    }
+
+    private void ReportExhausted(string queue, string? messageId, int redrives)
+    {
+        if (_reportedExhausted.Count > 10_000)
+        {
+            _reportedExhausted.Clear();
+        }
+
+        if (_reportedExhausted.Add($"{queue}/{messageId}"))
+        {
+            LogExhausted(messageId, queue, redrives);
+        }
+    }
+
+    private static int ReadInt(IDictionary<string, object?> headers, string name) =>
+        headers.TryGetValue(name, out var value) ? value switch
+        {
+            int i => i,
+            long l => (int)l,
+            byte[] bytes when int.TryParse(Encoding.UTF8.GetString(bytes), CultureInfo.InvariantCulture, out var parsed) => parsed,
+            _ => 0,
+        } : 0;
+
+    private static DateTimeOffset? ReadTimestamp(IDictionary<string, object?> headers, string name) =>
+        headers.TryGetValue(name, out var value) && value switch
+        {
+            byte[] bytes => Encoding.UTF8.GetString(bytes),
+            string s => s,
+            _ => null,
+        } is { } text && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : null;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-drove {Count} parked messages to {Queue}")]
+    private partial void LogRedriven(int count, string queue);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message {MessageId} in {Queue}_error failed after {Redrives} re-drives with the service healthy; it stays parked for an operator")]
+    private partial void LogExhausted(string? messageId, string queue, int redrives);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Parked message pass failed; trying again next interval")]
+    private partial void LogPassFailed(Exception exception);
+}
