@@ -71,6 +71,40 @@ public sealed class OrdersApiTests(OrderServiceFixture fixture)
         Assert.All(alicesList!, o => Assert.Equal(fixture.AliceId, o.BuyerId));
     }
 
+    [Fact]
+    public async Task A_buyers_list_holds_each_order_with_its_lines_exactly_as_reading_it_alone_does()
+    {
+        var placed = new List<Guid>();
+        foreach (var quantity in new[] { 1, 2, 3 })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+            {
+                Content = JsonContent.Create(new { lines = new[] { new { productId = 1, quantity }, new { productId = 2, quantity = quantity + 1 } } }),
+            };
+            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            using var response = await fixture.Orders.SendAsync(request, Ct);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            placed.Add((await response.Content.ReadFromJsonAsync<OrderView>(Ct))!.Id);
+        }
+
+        var list = System.Text.Json.Nodes.JsonNode.Parse(await fixture.Orders.GetStringAsync("/api/orders?limit=3", Ct))!.AsArray();
+        // newest first, and each entry (lines included) is what GET /api/orders/{id} answers
+        Assert.Equal(placed.AsEnumerable().Reverse().Select(id => id.ToString()), list.Select(o => (string)o!["id"]!));
+        foreach (var entry in list)
+        {
+            var alone = System.Text.Json.Nodes.JsonNode.Parse(await fixture.Orders.GetStringAsync($"/api/orders/{entry!["id"]}", Ct))!;
+            foreach (var moving in new[] { "status", "statusReason", "updatedAt" })
+            {
+                // the flow may move an order on between the two reads
+                entry.AsObject().Remove(moving);
+                alone.AsObject().Remove(moving);
+            }
+
+            Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(entry, alone), $"list: {entry.ToJsonString()}\nalone: {alone.ToJsonString()}");
+            Assert.Equal(2, entry["lines"]!.AsArray().Count);
+        }
+    }
+
     private static async Task AssertProblemAsync(HttpStatusCode expected, HttpResponseMessage response)
     {
         Assert.True(expected == response.StatusCode, $"expected {expected}, got {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");

@@ -31,6 +31,9 @@ public sealed class PaymentFixture : IAsyncLifetime
 
     public static ConcurrentDictionary<Guid, ConcurrentQueue<object>> Outcomes { get; } = new();
 
+    /// <summary>PaymentRefunded as the notification service would receive them, per order.</summary>
+    public static ConcurrentDictionary<Guid, ConcurrentQueue<PaymentRefunded>> RefundAnnouncements { get; } = new();
+
     public ISendEndpointProvider Sender => _orderStandIn!.Sender;
 
     public async ValueTask InitializeAsync()
@@ -97,6 +100,12 @@ public sealed class PaymentFixture : IAsyncLifetime
         return [.. Outcomes[orderId]];
     }
 
+    public static async Task<PaymentRefunded> WaitForRefundAnnouncementAsync(Guid orderId)
+    {
+        await WaitUntilAsync(() => RefundAnnouncements.ContainsKey(orderId), Delivery);
+        return Assert.Single(RefundAnnouncements[orderId]);
+    }
+
     public async Task<ChargesReportView> ChargesAsync() => (await Provider.GetFromJsonAsync<ChargesReportView>("/admin/charges", Ct))!;
 
     public async Task<IReadOnlyList<ChargeView>> ChargesForAsync(Guid orderId) =>
@@ -137,9 +146,16 @@ public sealed class PaymentFixture : IAsyncLifetime
 
     public sealed record RefundsReportView(int Count, IReadOnlyList<RefundView> Refunds);
 
-    /// <summary>Records PaymentSucceeded and PaymentFailed as the order service would receive them.</summary>
-    public sealed class OutcomeRecorder : IConsumer<PaymentSucceeded>, IConsumer<PaymentFailed>
+    /// <summary>Records PaymentSucceeded and PaymentFailed as the order service would receive them, and PaymentRefunded
+    /// as the notification service would.</summary>
+    public sealed class OutcomeRecorder : IConsumer<PaymentSucceeded>, IConsumer<PaymentFailed>, IConsumer<PaymentRefunded>
     {
+        public Task Consume(ConsumeContext<PaymentRefunded> context)
+        {
+            RefundAnnouncements.GetOrAdd(context.Message.OrderId, _ => new()).Enqueue(context.Message);
+            return Task.CompletedTask;
+        }
+
         public Task Consume(ConsumeContext<PaymentSucceeded> context) => Record(context.Message.OrderId, context.Message);
 
         public Task Consume(ConsumeContext<PaymentFailed> context) => Record(context.Message.OrderId, context.Message);

@@ -52,9 +52,14 @@ public sealed class ReconciliationFlowTests(PaymentFixture fixture)
         // The row keeps what the order was told, and now says where the money went and how it came back.
         Assert.Equal((found.Id, refund.Id, "provider_unavailable", false), (refunded.PaymentId, refunded.RefundId, refunded.FailureReason, refunded.NeedsReconciliation));
 
+        // The buyer is told, once.
+        var announced = await WaitForRefundAnnouncementAsync(request.OrderId);
+        Assert.Equal(("buyer-ambiguous", 33m, found.Id, refund.Id), (announced.BuyerId, announced.Amount, announced.PaymentId, announced.RefundId));
+
         await Task.Delay(ReconcileInterval * 3, Ct);
         Assert.Single(await fixture.RefundsForAsync(request.OrderId));
         Assert.Single(Outcomes[request.OrderId]);
+        Assert.Single(RefundAnnouncements[request.OrderId]);
     }
 
     [Fact]
@@ -75,6 +80,8 @@ public sealed class ReconciliationFlowTests(PaymentFixture fixture)
         Assert.Equal((chargeId, 18m), (refund.ChargeId, refund.Amount));
         Assert.Equal((chargeId, refund.Id, refundRequest.Reason, null), (payment.PaymentId, payment.RefundId, payment.RefundReason, payment.FailureReason));
         Assert.True(Assert.Single(await fixture.ChargesForAsync(request.OrderId)).Refunded);
+        var announced = await WaitForRefundAnnouncementAsync(request.OrderId);
+        Assert.Equal(("buyer-late-1", 18m, refundRequest.Reason), (announced.BuyerId, announced.Amount, announced.Reason));
 
         // Asked to pay again, the service repeats what the order heard and never charges a second time.
         await fixture.SendAsync(request, NewId.NextGuid());

@@ -17,6 +17,7 @@ internal static class Extensions
             bus.AddConsumer<OrderSubmittedNotifier>();
             bus.AddConsumer<OrderConfirmedNotifier>();
             bus.AddConsumer<OrderCancelledNotifier>();
+            bus.AddConsumer<PaymentRefundedNotifier>();
         });
         builder.AddInbox();
 

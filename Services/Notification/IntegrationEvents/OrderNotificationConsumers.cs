@@ -32,3 +32,10 @@ public sealed class OrderCancelledNotifier(NpgsqlDataSource dataSource, Notifica
         feed.AddAsync(OrderSubmittedNotifier.Notify(context, context.Message.BuyerId, context.Message.OrderId, "OrderCancelled",
             $"Your order was cancelled: {context.Message.Reason}."), transaction, context.CancellationToken);
 }
+
+public sealed class PaymentRefundedNotifier(NpgsqlDataSource dataSource, NotificationFeed feed) : InboxConsumer<PaymentRefunded>(dataSource)
+{
+    protected override Task HandleAsync(ConsumeContext<PaymentRefunded> context, NpgsqlTransaction transaction) =>
+        feed.AddAsync(OrderSubmittedNotifier.Notify(context, context.Message.BuyerId, context.Message.OrderId, "PaymentRefunded",
+            string.Create(CultureInfo.InvariantCulture, $"We refunded your payment of {context.Message.Amount:0.00}: {context.Message.Reason}.")), transaction, context.CancellationToken);
+}

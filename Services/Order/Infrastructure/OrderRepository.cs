@@ -117,28 +117,40 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
         return await LoadAsync(orderId, connection, null, forUpdate: false, cancellationToken);
     }
 
+    /// <summary>The buyer's latest orders with their lines: one round trip, two statements over the same page of
+    /// orders (never a query per order).</summary>
     public async Task<IReadOnlyList<Model.Order>> ListByBuyerAsync(string buyerId, int limit, CancellationToken cancellationToken)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var ids = new List<Guid>();
-        await using (var command = new NpgsqlCommand("SELECT id FROM orders WHERE buyer_id = @buyer ORDER BY created_at DESC LIMIT @limit", connection))
+        await using var command = dataSource.CreateCommand("""
+            SELECT id, status, status_reason, total, created_at, updated_at FROM orders WHERE buyer_id = @buyer ORDER BY created_at DESC, id DESC LIMIT @limit;
+            SELECT l.order_id, l.product_id, l.quantity, l.unit_price FROM order_lines l
+            WHERE l.order_id IN (SELECT id FROM orders WHERE buyer_id = @buyer ORDER BY created_at DESC, id DESC LIMIT @limit)
+            ORDER BY l.order_id, l.product_id
+            """);
+        command.Parameters.AddWithValue("buyer", buyerId);
+        command.Parameters.AddWithValue("limit", limit);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var heads = new List<(Guid Id, OrderStatus Status, string? Reason, decimal Total, DateTimeOffset Created, DateTimeOffset Updated)>();
+        while (await reader.ReadAsync(cancellationToken))
         {
-            command.Parameters.AddWithValue("buyer", buyerId);
-            command.Parameters.AddWithValue("limit", limit);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            heads.Add((reader.GetGuid(0), Enum.Parse<OrderStatus>(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetDecimal(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5)));
+        }
+
+        await reader.NextResultAsync(cancellationToken);
+        var lines = new Dictionary<Guid, List<OrderLine>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var orderId = reader.GetGuid(0);
+            if (!lines.TryGetValue(orderId, out var list))
             {
-                ids.Add(reader.GetGuid(0));
+                lines[orderId] = list = [];
             }
+
+            list.Add(new OrderLine(reader.GetInt32(1), reader.GetInt32(2), reader.GetDecimal(3)));
         }
 
-        var orders = new List<Model.Order>(ids.Count);
-        foreach (var id in ids)
-        {
-            orders.Add((await LoadAsync(id, connection, null, forUpdate: false, cancellationToken))!);
-        }
-
-        return orders;
+        return [.. heads.Select(h => new Model.Order(h.Id, buyerId, h.Status, h.Reason, h.Total, lines.GetValueOrDefault(h.Id) ?? [], h.Created, h.Updated))];
     }
 
     /// <summary>Orders still open after <paramref name="age"/>, claimed so replicas do not time out the same one twice.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Messaging.Outbox;
 using Platform.Payment.Model;
 
 namespace Platform.Payment.Infrastructure;
@@ -10,7 +11,7 @@ namespace Platform.Payment.Infrastructure;
 /// refund the same order, the provider's refund key makes it one refund.
 /// </summary>
 internal sealed partial class PaymentReconciler(
-    IServiceScopeFactory scopes, NpgsqlDataSource dataSource, PaymentRepository payments, IOptions<PaymentOptions> options, ILogger<PaymentReconciler> logger)
+    IServiceScopeFactory scopes, NpgsqlDataSource dataSource, PaymentRepository payments, IOutbox outbox, IOptions<PaymentOptions> options, ILogger<PaymentReconciler> logger)
     : BackgroundService
 {
     // Bounds one round, so a row rescheduled for "now" cannot keep a round going forever.
@@ -49,6 +50,7 @@ internal sealed partial class PaymentReconciler(
 
             var step = await reconciliation.ReconcileAsync(row, transaction, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            outbox.NotifyCommitted(); // a refund's announcement leaves now, not at the outbox's next poll
             if (step is ReconcileStep.RetryLater { After: null })
             {
                 // The provider is unavailable: the other rows would only find the same, and feed its breaker.

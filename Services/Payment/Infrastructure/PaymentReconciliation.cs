@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.Contracts.IntegrationEvents;
+using Platform.Messaging.Outbox;
 using Platform.Payment.Model;
 
 namespace Platform.Payment.Infrastructure;
@@ -9,7 +11,7 @@ namespace Platform.Payment.Infrastructure;
 /// up without an answer, refunds what was charged, and records the result. Transient: it holds a typed HTTP client.
 /// </summary>
 public sealed partial class PaymentReconciliation(
-    PaymentRepository payments, PaymentProviderClient provider, IOptions<PaymentOptions> options, ILogger<PaymentReconciliation> logger)
+    PaymentRepository payments, PaymentProviderClient provider, IOutbox outbox, IOptions<PaymentOptions> options, ILogger<PaymentReconciliation> logger)
 {
     /// <returns>The step recorded: <see cref="ReconcileStep.RetryLater"/> when the row stays for a later round.</returns>
     public async Task<ReconcileStep> ReconcileAsync(PaymentRecord row, NpgsqlTransaction transaction, CancellationToken cancellationToken)
@@ -33,8 +35,10 @@ public sealed partial class PaymentReconciliation(
                 break;
             case ReconcileStep.MarkRefunded refunded:
                 // A given-up payment whose charge turned up had no refund reason of its own.
-                await payments.MarkRefundedAsync(row.OrderId, refunded.ChargeId, refunded.RefundId, $"charged after giving up ({row.FailureReason})", transaction, cancellationToken);
+                var reason = row.RefundReason ?? $"charged after giving up ({row.FailureReason})";
+                await payments.MarkRefundedAsync(row.OrderId, refunded.ChargeId, refunded.RefundId, reason, transaction, cancellationToken);
                 LogRefunded(row.OrderId, refunded.ChargeId, refunded.RefundId ?? "refunded elsewhere");
+                await AnnounceRefundAsync(row, refunded, reason, transaction, cancellationToken);
                 break;
             case ReconcileStep.RetryLater later:
                 await payments.RescheduleAsync(row.OrderId, later.After ?? options.Value.ReconcileInterval, transaction, cancellationToken);
@@ -54,6 +58,21 @@ public sealed partial class PaymentReconciliation(
 
         return step;
     }
+
+    /// <summary>The buyer hears of it like of any other step (notification), in the transaction that records it.</summary>
+    private async Task AnnounceRefundAsync(PaymentRecord row, ReconcileStep.MarkRefunded refunded, string reason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (row.BuyerId is null)
+        {
+            LogRefundUnannounced(row.OrderId);
+            return;
+        }
+
+        await outbox.AddAsync(new PaymentRefunded(row.OrderId, row.BuyerId, refunded.ChargeId, refunded.RefundId, row.Amount, reason), transaction, cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: refunded, but its payment predates buyer ids; no notification")]
+    private partial void LogRefundUnannounced(Guid orderId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Order {OrderId}: no charge at the provider; reconciled without a refund")]
     private partial void LogNoCharge(Guid orderId);

@@ -7,7 +7,7 @@ namespace Platform.Payment.Infrastructure;
 public sealed class PaymentRepository(NpgsqlDataSource dataSource)
 {
     private const string Columns =
-        "order_id, payment_id, amount, status, failure_reason, fence, created_at, updated_at, refund_id, refund_reason, reconcile_after, reconciled_at";
+        "order_id, payment_id, amount, status, failure_reason, fence, created_at, updated_at, refund_id, refund_reason, reconcile_after, reconciled_at, buyer_id";
 
     /// <summary>
     /// Claims the order's row for the holder of fencing token <paramref name="fence"/>: inserts it as pending, or
@@ -15,15 +15,16 @@ public sealed class PaymentRepository(NpgsqlDataSource dataSource)
     /// lock is stale). The row stays locked until <paramref name="transaction"/> ends, so a second consumer of the
     /// same order waits here even in the moment between our lock release and our commit.
     /// </summary>
-    public async Task<PaymentRecord?> ClaimAsync(Guid orderId, decimal amount, long fence, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public async Task<PaymentRecord?> ClaimAsync(Guid orderId, string buyerId, decimal amount, long fence, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand($"""
-            INSERT INTO payments (order_id, amount, status, fence) VALUES (@order, @amount, '{PaymentStatus.Pending}', @fence)
+            INSERT INTO payments (order_id, buyer_id, amount, status, fence) VALUES (@order, @buyer, @amount, '{PaymentStatus.Pending}', @fence)
             ON CONFLICT (order_id) DO UPDATE SET fence = EXCLUDED.fence, updated_at = now()
             WHERE payments.fence < EXCLUDED.fence
             RETURNING {Columns}
             """, transaction.Connection, transaction);
         command.Parameters.AddWithValue("order", orderId);
+        command.Parameters.AddWithValue("buyer", buyerId);
         command.Parameters.AddWithValue("amount", amount);
         command.Parameters.AddWithValue("fence", fence);
         return await ReadSingleAsync(command, cancellationToken);
@@ -126,6 +127,7 @@ public sealed class PaymentRepository(NpgsqlDataSource dataSource)
             reader.IsDBNull(8) ? null : reader.GetString(8),
             reader.IsDBNull(9) ? null : reader.GetString(9),
             reader.IsDBNull(10) ? null : reader.GetFieldValue<DateTimeOffset>(10),
-            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11));
+            reader.IsDBNull(11) ? null : reader.GetFieldValue<DateTimeOffset>(11),
+            reader.IsDBNull(12) ? null : reader.GetString(12));
     }
 }

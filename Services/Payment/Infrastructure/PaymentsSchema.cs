@@ -29,5 +29,7 @@ internal static class PaymentsSchema
             ALTER TABLE payments ADD COLUMN reconciled_at timestamptz NULL;
             CREATE INDEX payments_reconcile_due ON payments (reconcile_after) WHERE reconcile_after IS NOT NULL;
             """),
+        // whose money it is, so a refund is announced to that buyer (null on rows older than this step)
+        new("payment 0003 buyer", "ALTER TABLE payments ADD COLUMN buyer_id text NULL;"),
     ];
 }

@@ -33,7 +33,7 @@ public sealed class PaymentRequestedConsumer(
         await using var held = await locks.TryAcquireAsync($"payment:{request.OrderId}", options.Value.LockWait, cancellationToken: cancellationToken)
             ?? throw new PaymentNotDecidedException($"order {request.OrderId} is locked by another consumer");
 
-        var row = await payments.ClaimAsync(request.OrderId, request.Amount, held.FencingToken, transaction, cancellationToken)
+        var row = await payments.ClaimAsync(request.OrderId, request.BuyerId, request.Amount, held.FencingToken, transaction, cancellationToken)
             ?? throw new PaymentNotDecidedException($"a newer lock holder owns order {request.OrderId}");
         if (row.IsDecided)
         {

@@ -2,6 +2,7 @@ using MassTransit;
 using Npgsql;
 using Platform.Contracts.IntegrationEvents;
 using Platform.Messaging.Inbox;
+using Platform.Messaging.Outbox;
 using Platform.Payment.Infrastructure;
 using Platform.Payment.Model;
 
@@ -13,8 +14,8 @@ namespace Platform.Payment.IntegrationEvents;
 /// stays due and the reconciler retries it, for as long as it takes: money owed back is never given up on.
 /// </summary>
 public sealed partial class RefundRequestedConsumer(
-    NpgsqlDataSource dataSource, PaymentRepository payments, PaymentReconciliation reconciliation, ILogger<RefundRequestedConsumer> logger)
-    : InboxConsumer<RefundRequested>(dataSource)
+    NpgsqlDataSource dataSource, IOutbox outbox, PaymentRepository payments, PaymentReconciliation reconciliation, ILogger<RefundRequestedConsumer> logger)
+    : InboxConsumer<RefundRequested>(dataSource, outbox)
 {
     protected override async Task HandleAsync(ConsumeContext<RefundRequested> context, NpgsqlTransaction transaction)
     {

@@ -25,7 +25,8 @@ public sealed record PaymentRecord(
     string? RefundId = null,
     string? RefundReason = null,
     DateTimeOffset? ReconcileAfter = null,
-    DateTimeOffset? ReconciledAt = null)
+    DateTimeOffset? ReconciledAt = null,
+    string? BuyerId = null)
 {
     public bool IsDecided => Status is not PaymentStatus.Pending;
 
