@@ -36,6 +36,8 @@ public sealed class PaymentDecisionTests
     [InlineData(120, 30)]
     [InlineData(20, 2)]
     [InlineData(0, 1)]
+    [InlineData(300, 2)] // many capped intervals: doubling past the cap once overflowed TimeSpan
+    [InlineData(86_400, 30)]
     public void Retry_intervals_outlast_the_deadline_and_respect_the_cap(int giveUpSeconds, int maxIntervalSeconds)
     {
         var giveUp = TimeSpan.FromSeconds(giveUpSeconds);

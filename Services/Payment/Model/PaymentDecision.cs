@@ -60,7 +60,7 @@ public abstract record PaymentDecision
             var interval = next < maxInterval ? next : maxInterval;
             intervals.Add(interval);
             total += interval;
-            next *= 2;
+            next = interval * 2; // from the capped interval: doubling the uncapped one overflows on a long give-up
         }
 
         return [.. intervals];

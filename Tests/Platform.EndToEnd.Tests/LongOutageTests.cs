@@ -1,0 +1,176 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using RabbitMQ.Client;
+using RabbitMQ.Client.Exceptions;
+
+namespace Platform.EndToEnd.Tests;
+
+/// <summary>
+/// 100 orders (declines, stock rejections, late payments refunded) with PostgreSQL, then Redis, stopped for 30 s
+/// mid-flow: longer than every consumer's retries, so messages are parked and must be re-driven. Afterwards the money,
+/// the stock and the buyer's notifications add up, and nothing is left parked.
+/// </summary>
+[Collection(OutageCollection.Name)]
+public sealed class LongOutageTests(OutageFixture fixture)
+{
+    private const int Stock = 70;
+    private const int Late = 15;
+    private const int Orders = 100;
+    private static readonly TimeSpan Outage = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Settle = TimeSpan.FromMinutes(5);
+
+    /// <summary>Every consumer's queue in the system (their _error queues must end empty).</summary>
+    private static readonly string[] Queues =
+    [
+        "order-submitted", "stock-release-requested", "order-paid",                    // catalog
+        "stock-reserved", "stock-rejected", "payment-succeeded", "payment-failed",      // order
+        "payment-requested", "refund-requested",                                        // payment
+        "order-submitted-notifier", "order-confirmed-notifier", "order-cancelled-notifier", "payment-refunded-notifier", // notification
+    ];
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task PostgreSQL_stopped_for_30_s_mid_flow_loses_no_message_money_or_stock() => await OutageAsync("postgres");
+
+    [Fact]
+    public async Task Redis_stopped_for_30_s_mid_flow_loses_no_message_money_or_stock() => await OutageAsync("cache");
+
+    private async Task OutageAsync(string server)
+    {
+        using var shop = await Shop.OpenAsync(fixture.App, Ct);
+        var itemId = await shop.CreateItemAsync(Stock, Ct);
+
+        // Late payments: while the provider fails, orders time out and are cancelled; their payments, still waiting,
+        // succeed once it is back and must be refunded.
+        string[] late;
+        await using (await shop.ProviderBehavesAsync(latencyMs: 5, failureRate: 1, declineRate: 0, Ct))
+        {
+            late = await PlaceAsync(shop, itemId, Late);
+            Assert.All(await shop.WaitForFinalAsync(late, Ct, OutageFixture.OrderTimeout * 2), s => Assert.Equal("cancelled", s));
+        }
+
+        // The rest arrive with some declines and more orders than stock, and the server goes away under them.
+        string[] rest;
+        await using (await shop.ProviderBehavesAsync(latencyMs: 300, failureRate: 0, declineRate: 0.15, Ct))
+        {
+            rest = await PlaceAsync(shop, itemId, Orders - Late);
+            await fixture.App.StopAsync(server, Ct);
+            await fixture.App.WaitForStoppedAsync(server, Ct);
+            await Task.Delay(Outage, Ct); // the outage itself: longer than any consumer's retries
+            await fixture.App.StartAsync(server, Ct);
+            await fixture.App.WaitForHealthyAsync(server, TimeSpan.FromSeconds(60), Ct);
+
+            string[] all = [.. late, .. rest];
+            var final = await shop.WaitForFinalAsync(all, Ct, Settle);
+            var orders = await ReadOrdersAsync(shop, all);
+            var confirmed = orders.Where(o => o.Status == "confirmed").ToArray();
+            Assert.NotEmpty(confirmed);
+            Assert.True(confirmed.Length <= Stock);
+
+            // Money: what the provider kept is exactly what confirmed orders cost (refunds of late payments included).
+            await Shop.WaitUntilAsync(async () => await KeptAsync(shop, all) == confirmed.Sum(o => o.Total), Ct, Settle);
+            // Stock: initial = on hand + confirmed.
+            await Shop.WaitUntilAsync(async () => await shop.StockAsync(itemId, Ct) == Stock - confirmed.Length, Ct, Settle);
+            // Nothing parked: every message was re-driven and taken.
+            await Shop.WaitUntilAsync(async () => await ParkedAsync() == 0, Ct, Settle);
+
+            // The buyer heard each order's end exactly once, and of each refund.
+            var refunded = (await RefundedOrdersAsync(shop, all)).ToHashSet();
+            Assert.NotEmpty(refunded);
+            await using var notifications = NpgsqlDataSource.Create(await fixture.App.ConnectionStringAsync("notificationdb", Ct));
+            Dictionary<(string Order, string Kind), long> heard = [];
+            await Shop.WaitUntilAsync(async () =>
+            {
+                heard = await NotificationsAsync(notifications, all);
+                return orders.All(o => heard.ContainsKey((o.Id, o.Status == "confirmed" ? "OrderConfirmed" : "OrderCancelled")))
+                    && refunded.All(id => heard.ContainsKey((id, "PaymentRefunded")));
+            }, Ct, Settle);
+            Assert.All(heard, h => Assert.True(h.Value == 1, $"{h.Key.Kind} for order {h.Key.Order} was stored {h.Value} times"));
+            Assert.All(orders, o => Assert.False(
+                heard.ContainsKey((o.Id, o.Status == "confirmed" ? "OrderCancelled" : "OrderConfirmed")), $"order {o.Id} ({o.Status}) was announced the other way"));
+        }
+    }
+
+    private static async Task<string[]> PlaceAsync(Shop shop, int itemId, int count)
+    {
+        using var gate = new SemaphoreSlim(16);
+        return await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            await gate.WaitAsync(Ct);
+            try
+            {
+                return await shop.PlaceAsync(itemId, Ct);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+    }
+
+    private sealed record OrderFigures(string Id, string Status, decimal Total);
+
+    private static async Task<OrderFigures[]> ReadOrdersAsync(Shop shop, string[] ids) =>
+        await Task.WhenAll(ids.Select(async id =>
+        {
+            var order = JsonNode.Parse(await shop.Order.GetStringAsync($"/api/orders/{id}", Ct))!;
+            return new OrderFigures(id, ((string)order["status"]!).ToLowerInvariant(), (decimal)order["total"]!);
+        }));
+
+    /// <summary>What the provider charged for these orders minus what it refunded.</summary>
+    private static async Task<decimal> KeptAsync(Shop shop, string[] ids)
+    {
+        var keys = ids.Select(id => $"order-{id}").ToHashSet();
+        return (await ChargesAsync(shop)).Where(c => keys.Contains((string)c["idempotencyKey"]!))
+            .Sum(c => (decimal)c["amount"]! - (decimal)c["amountRefunded"]!);
+    }
+
+    private static async Task<IEnumerable<string>> RefundedOrdersAsync(Shop shop, string[] ids)
+    {
+        var keys = ids.ToDictionary(id => $"order-{id}");
+        return (await ChargesAsync(shop)).Where(c => (decimal)c["amountRefunded"]! > 0 && keys.ContainsKey((string)c["idempotencyKey"]!))
+            .Select(c => keys[(string)c["idempotencyKey"]!]);
+    }
+
+    private static async Task<IReadOnlyList<JsonNode>> ChargesAsync(Shop shop) =>
+        [.. JsonNode.Parse(await shop.Provider.GetStringAsync("/admin/charges", Ct))!["charges"]!.AsArray().Select(c => c!)];
+
+    private static async Task<Dictionary<(string, string), long>> NotificationsAsync(NpgsqlDataSource notifications, string[] ids)
+    {
+        await using var command = notifications.CreateCommand("SELECT order_id::text, kind, count(*) FROM notifications WHERE order_id = ANY($1) GROUP BY 1, 2");
+        command.Parameters.AddWithValue(ids.Select(Guid.Parse).ToArray());
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        var heard = new Dictionary<(string, string), long>();
+        while (await reader.ReadAsync(Ct))
+        {
+            heard[(reader.GetString(0), reader.GetString(1))] = reader.GetInt64(2);
+        }
+
+        return heard;
+    }
+
+    /// <summary>Messages in every consumer's _error queue (a queue that was never declared holds none).</summary>
+    private async Task<long> ParkedAsync()
+    {
+        var factory = new ConnectionFactory { Uri = new Uri(await fixture.App.ConnectionStringAsync("messaging", Ct)) };
+        await using var connection = await factory.CreateConnectionAsync(Ct);
+        long parked = 0;
+        foreach (var queue in Queues)
+        {
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: Ct);
+            await channel.QueueDeclarePassiveAsync(queue, Ct); // throws if the list above names a queue nobody consumes
+            await using var errors = await connection.CreateChannelAsync(cancellationToken: Ct);
+            try
+            {
+                parked += (await errors.QueueDeclarePassiveAsync(queue + "_error", Ct)).MessageCount;
+            }
+            catch (OperationInterruptedException ex) when (ex.ShutdownReason?.ReplyCode == 404)
+            {
+                // never needed: nothing was ever parked there
+            }
+        }
+
+        return parked;
+    }
+}
