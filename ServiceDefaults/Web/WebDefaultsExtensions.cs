@@ -18,11 +18,17 @@ public static class WebDefaultsExtensions
     /// <summary>Problem details, the platform JSON options, a request body limit and a draining shutdown.</summary>
     public static IHostApplicationBuilder AddPlatformWebDefaults(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (context.HttpContext.Response.StatusCode == StatusCodes.Status503ServiceUnavailable && !context.HttpContext.Response.Headers.ContainsKey("Retry-After"))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = DependencyUnavailable.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
         builder.AddTrustedForwardedHeaders();
-        // Without this the exception handler turns Kestrel's 400/413 (malformed or oversized body) into 500.
-        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = exception =>
-            exception is Microsoft.AspNetCore.Http.BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError);
+        // Without this the exception handler turns Kestrel's 400/413 (malformed or oversized body) into 500, and a
+        // dependency that is away into 500 rather than 503.
+        builder.Services.Configure<ExceptionHandlerOptions>(options => options.StatusCodeSelector = DependencyUnavailable.StatusCodeOf);
         builder.Services.ConfigureHttpJsonOptions(options => PlatformJson.Configure(options.SerializerOptions));
 
         // Kestrel's default is 30 MB; our APIs take small JSON documents, so a tighter bound limits abuse.

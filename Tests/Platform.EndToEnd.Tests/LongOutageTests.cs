@@ -50,19 +50,28 @@ public sealed class LongOutageTests(OutageFixture fixture)
             Assert.All(await shop.WaitForFinalAsync(late, Ct, OutageFixture.OrderTimeout * 2), s => Assert.Equal("cancelled", s));
         }
 
-        // The rest arrive with some declines and more orders than stock, and the server goes away under them.
+        // The rest arrive with some declines and more orders than stock, and the server goes away while they do:
+        // callers get 503 (never 500) and try again with the same Idempotency-Key, as a real client does.
         string[] rest;
+        var refusals = new System.Collections.Concurrent.ConcurrentBag<int>();
         await using (await shop.ProviderBehavesAsync(latencyMs: 300, failureRate: 0, declineRate: 0.15, Ct))
         {
-            rest = await PlaceAsync(shop, itemId, Orders - Late);
+            var placed = 0;
+            var placing = PlaceWhileOutageAsync(shop, itemId, Orders - Late, refusals, () => Interlocked.Increment(ref placed));
+            await Shop.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref placed) >= (Orders - Late) / 2), Ct);
+            var mark = fixture.App.LogMark();
             await fixture.App.StopAsync(server, Ct);
             await fixture.App.WaitForStoppedAsync(server, Ct);
             await Task.Delay(Outage, Ct); // the outage itself: longer than any consumer's retries
             await fixture.App.StartAsync(server, Ct);
             await fixture.App.WaitForHealthyAsync(server, TimeSpan.FromSeconds(60), Ct);
+            var back = System.Diagnostics.Stopwatch.StartNew();
+            rest = await placing;
+            Assert.DoesNotContain(500, refusals);
 
             string[] all = [.. late, .. rest];
-            var final = await shop.WaitForFinalAsync(all, Ct, Settle);
+            await shop.WaitForFinalAsync(all, Ct, Settle);
+            var allFinal = back.Elapsed;
             var orders = await ReadOrdersAsync(shop, all);
             var confirmed = orders.Where(o => o.Status == "confirmed").ToArray();
             Assert.NotEmpty(confirmed);
@@ -72,8 +81,10 @@ public sealed class LongOutageTests(OutageFixture fixture)
             await Shop.WaitUntilAsync(async () => await KeptAsync(shop, all) == confirmed.Sum(o => o.Total), Ct, Settle);
             // Stock: initial = on hand + confirmed.
             await Shop.WaitUntilAsync(async () => await shop.StockAsync(itemId, Ct) == Stock - confirmed.Length, Ct, Settle);
-            // Nothing parked: every message was re-driven and taken.
+            // Nothing parked: every message was re-driven and taken. Some were parked, or the outage proved nothing.
             await Shop.WaitUntilAsync(async () => await ParkedAsync() == 0, Ct, Settle);
+            var redriven = OutageFixture.Consumers.SelectMany(s => fixture.App.Logs(s, mark)).Where(l => l.Text.Contains("Re-drove", StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(redriven);
 
             // The buyer heard each order's end exactly once, and of each refund.
             var refunded = (await RefundedOrdersAsync(shop, all)).ToHashSet();
@@ -89,6 +100,64 @@ public sealed class LongOutageTests(OutageFixture fixture)
             Assert.All(heard, h => Assert.True(h.Value == 1, $"{h.Key.Kind} for order {h.Key.Order} was stored {h.Value} times"));
             Assert.All(orders, o => Assert.False(
                 heard.ContainsKey((o.Id, o.Status == "confirmed" ? "OrderCancelled" : "OrderConfirmed")), $"order {o.Id} ({o.Status}) was announced the other way"));
+            TestContext.Current.TestOutputHelper?.WriteLine(
+                $"{server} down {Outage.TotalSeconds:0} s: every order final {allFinal.TotalSeconds:0.0} s after it was back, all settled {back.Elapsed.TotalSeconds:0.0} s; " +
+                $"{confirmed.Length} confirmed, {orders.Length - confirmed.Length} cancelled, {refunded.Count} refunded; {redriven.Count} re-drive passes; " +
+                $"placements refused meanwhile: {string.Join(", ", refusals.GroupBy(r => r).Select(g => $"{g.Count()}×{(g.Key == 0 ? "no answer" : g.Key)}"))}");
+        }
+    }
+
+    /// <summary>Four buyers' worth of orders, about 20 a second, each tried again with its key until it is placed.</summary>
+    private static async Task<string[]> PlaceWhileOutageAsync(Shop shop, int itemId, int count, System.Collections.Concurrent.ConcurrentBag<int> refusals, Action placed)
+    {
+        using var gate = new SemaphoreSlim(4);
+        return await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            await gate.WaitAsync(Ct);
+            try
+            {
+                var id = await PlacePatientlyAsync(shop, itemId, refusals);
+                placed();
+                await Task.Delay(200, Ct);
+                return id;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+    }
+
+    private static async Task<string> PlacePatientlyAsync(Shop shop, int itemId, System.Collections.Concurrent.ConcurrentBag<int> refusals)
+    {
+        var key = Guid.NewGuid().ToString();
+        var deadline = DateTime.UtcNow + Settle;
+        while (true)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+                {
+                    Content = System.Net.Http.Json.JsonContent.Create(new { lines = new[] { new { productId = itemId, quantity = 1 } } }),
+                };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await shop.Order.SendAsync(request, Ct);
+                if (response.StatusCode is System.Net.HttpStatusCode.Created or System.Net.HttpStatusCode.OK)
+                {
+                    return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(Ct))!["id"]!;
+                }
+
+                refusals.Add((int)response.StatusCode);
+                Assert.True((int)response.StatusCode is 429 or 502 or 503 or 504 or 500,
+                    $"placing an order answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(Ct)}");
+            }
+            catch (HttpRequestException)
+            {
+                refusals.Add(0);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"order with key {key} not placed within {Settle}");
+            await Task.Delay(1000, Ct);
         }
     }
 

@@ -10,7 +10,7 @@ public sealed class OutageFixture : IAsyncLifetime
 {
     public static readonly TimeSpan OrderTimeout = TimeSpan.FromSeconds(45);
 
-    private static readonly string[] Consumers = ["catalog", "order", "payment", "notification"];
+    public static readonly string[] Consumers = ["catalog", "order", "payment", "notification"];
 
     private PlatformApp? _app;
 

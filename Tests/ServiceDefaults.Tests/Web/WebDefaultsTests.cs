@@ -136,6 +136,31 @@ public sealed class WebDefaultsTests
     }
 
     [Fact]
+    public async Task A_dependency_that_is_away_is_a_503_with_retry_after_not_a_500()
+    {
+        await using var app = await LoopbackApp.StartAsync("order", app =>
+        {
+            app.MapGet("/database-down", string () => throw new TransientDbException());
+            app.MapGet("/timed-out", string () => throw new InvalidOperationException("wrapped", new TimeoutException("slow")));
+            app.MapGet("/refused", string () => throw new SocketException((int)SocketError.ConnectionRefused));
+        });
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+
+        foreach (var path in new[] { "/database-down", "/timed-out", "/refused" })
+        {
+            using var response = await client.GetAsync(path, Ct);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal(TimeSpan.FromSeconds(DependencyUnavailable.RetryAfterSeconds), response.Headers.RetryAfter?.Delta);
+        }
+    }
+
+    private sealed class TransientDbException() : System.Data.Common.DbException("the server is restarting")
+    {
+        public override bool IsTransient => true;
+    }
+
+    [Fact]
     public async Task Apis_use_the_platform_json_options()
     {
         await using var app = await LoopbackApp.StartAsync("payment", app =>
