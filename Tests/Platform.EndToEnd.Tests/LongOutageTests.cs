@@ -60,8 +60,10 @@ public sealed class LongOutageTests(OutageFixture fixture)
             var placing = PlaceWhileOutageAsync(shop, itemId, Orders - Late, refusals, () => Interlocked.Increment(ref placed));
             await Shop.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref placed) >= (Orders - Late) / 2), Ct);
             var mark = fixture.App.LogMark();
+            var stopping = System.Diagnostics.Stopwatch.StartNew();
             await fixture.App.StopAsync(server, Ct);
             await fixture.App.WaitForStoppedAsync(server, Ct);
+            var stopTook = stopping.Elapsed;
             await Task.Delay(Outage, Ct); // the outage itself: longer than any consumer's retries
             await fixture.App.StartAsync(server, Ct);
             await fixture.App.WaitForHealthyAsync(server, TimeSpan.FromSeconds(60), Ct);
@@ -81,10 +83,17 @@ public sealed class LongOutageTests(OutageFixture fixture)
             await Shop.WaitUntilAsync(async () => await KeptAsync(shop, all) == confirmed.Sum(o => o.Total), Ct, Settle);
             // Stock: initial = on hand + confirmed.
             await Shop.WaitUntilAsync(async () => await shop.StockAsync(itemId, Ct) == Stock - confirmed.Length, Ct, Settle);
-            // Nothing parked: every message was re-driven and taken. Some were parked, or the outage proved nothing.
+            // Nothing parked: every message was re-driven and taken.
             await Shop.WaitUntilAsync(async () => await ParkedAsync() == 0, Ct, Settle);
             var redriven = OutageFixture.Consumers.SelectMany(s => fixture.App.Logs(s, mark)).Where(l => l.Text.Contains("Re-drove", StringComparison.Ordinal)).ToList();
-            Assert.NotEmpty(redriven);
+            if (server == "cache")
+            {
+                // Without Redis the catalog (cache invalidation) and the notifications (the feed) fail every message
+                // that arrives meanwhile: some were parked, or the outage proved nothing. Without PostgreSQL nothing
+                // is published (every event leaves through an outbox in it), so only messages in flight at that
+                // moment can be parked, and there may be none.
+                Assert.NotEmpty(redriven);
+            }
 
             // The buyer heard each order's end exactly once, and of each refund.
             var refunded = (await RefundedOrdersAsync(shop, all)).ToHashSet();
@@ -101,13 +110,14 @@ public sealed class LongOutageTests(OutageFixture fixture)
             Assert.All(orders, o => Assert.False(
                 heard.ContainsKey((o.Id, o.Status == "confirmed" ? "OrderCancelled" : "OrderConfirmed")), $"order {o.Id} ({o.Status}) was announced the other way"));
             TestContext.Current.TestOutputHelper?.WriteLine(
-                $"{server} down {Outage.TotalSeconds:0} s: every order final {allFinal.TotalSeconds:0.0} s after it was back, all settled {back.Elapsed.TotalSeconds:0.0} s; " +
+                $"{server} down {Outage.TotalSeconds:0} s (stopping took {stopTook.TotalSeconds:0.0} s): every order final {allFinal.TotalSeconds:0.0} s after it was back, all settled {back.Elapsed.TotalSeconds:0.0} s; " +
                 $"{confirmed.Length} confirmed, {orders.Length - confirmed.Length} cancelled, {refunded.Count} refunded; {redriven.Count} re-drive passes; " +
                 $"placements refused meanwhile: {string.Join(", ", refusals.GroupBy(r => r).Select(g => $"{g.Count()}×{(g.Key == 0 ? "no answer" : g.Key)}"))}");
         }
     }
 
-    /// <summary>Four buyers' worth of orders, about 20 a second, each tried again with its key until it is placed.</summary>
+    /// <summary>Four buyers' worth of orders, about 5 a second (so half of them meet the outage), each tried again with
+    /// its key until it is placed.</summary>
     private static async Task<string[]> PlaceWhileOutageAsync(Shop shop, int itemId, int count, System.Collections.Concurrent.ConcurrentBag<int> refusals, Action placed)
     {
         using var gate = new SemaphoreSlim(4);
@@ -118,7 +128,7 @@ public sealed class LongOutageTests(OutageFixture fixture)
             {
                 var id = await PlacePatientlyAsync(shop, itemId, refusals);
                 placed();
-                await Task.Delay(200, Ct);
+                await Task.Delay(800, Ct);
                 return id;
             }
             finally
