@@ -46,10 +46,11 @@ public static class ChargesApi
         }
 
         // A replayed key answers the original charge at once, whatever the failure settings: the money moved
-        // already, and the caller retrying after a lost response must learn that.
+        // already, and the caller retrying after a lost response must learn that. Stripe's rule: a key is reused
+        // only with the parameters it was first used with; anything else is refused, never charged or answered.
         if (ledger.Find(key) is { } existing)
         {
-            return Created(existing, refunds);
+            return existing.Amount == request.Amount ? Created(existing, refunds) : KeyReused();
         }
 
         using (ledger.Accept(key))
@@ -65,6 +66,11 @@ public static class ChargesApi
             }
 
             var charge = ledger.ChargeOnce(key, request.Amount);
+            if (charge.Amount != request.Amount)
+            {
+                return KeyReused(); // a concurrent request with the same key and another amount got there first
+            }
+
             loggers.CreateLogger("Charges").LogInformation("Charge {ChargeId} of {Amount} for key {Key}", charge.Id, charge.Amount, key);
             return Created(charge, refunds);
         }
@@ -87,6 +93,8 @@ public static class ChargesApi
             ? Results.Ok(ChargeResponse.Of(charge, refunds))
             : Results.NotFound(new ProviderError("charge_not_found"));
     }
+
+    private static IResult KeyReused() => Results.BadRequest(new ProviderError("idempotency_key_reused"));
 
     private static IResult Created(Charge charge, RefundLedger refunds) =>
         Results.Created($"/v1/charges/{charge.Id}", ChargeResponse.Of(charge, refunds));

@@ -26,6 +26,20 @@ public sealed class ProviderApiTests(PaymentFixture fixture)
     }
 
     [Fact]
+    public async Task A_charge_key_reused_with_another_amount_is_refused_and_charges_nothing()
+    {
+        await fixture.SetBehaviourAsync();
+        var key = $"api-{Guid.NewGuid()}";
+        var charge = await ChargeAsync(key, 12m);
+
+        using var reused = await fixture.Provider.SendAsync(ChargeRequest(key, 13m), Ct);
+        Assert.Equal(HttpStatusCode.BadRequest, reused.StatusCode);
+        Assert.Equal("idempotency_key_reused", await ErrorAsync(reused));
+        Assert.Equal(charge.Id, (await ChargeAsync(key, 12m)).Id); // the same parameters still replay
+        Assert.Single((await fixture.ChargesAsync()).Charges, c => c.IdempotencyKey == key);
+    }
+
+    [Fact]
     public async Task A_refund_is_made_once_per_key_and_shows_on_the_charge()
     {
         await fixture.SetBehaviourAsync();

@@ -16,6 +16,15 @@ public sealed class ProviderResponseClassificationTests
     }
 
     [Fact]
+    public async Task A_replayed_charge_of_another_amount_or_a_refused_key_reuse_is_a_conflict_not_a_payment()
+    {
+        Assert.IsType<ChargeAttempt.Conflicting>(await ClassifyAsync(HttpStatusCode.Created, """{"id":"ch_42","amount":99,"status":"succeeded"}"""));
+        Assert.IsType<ChargeAttempt.Conflicting>(await ClassifyAsync(HttpStatusCode.BadRequest, """{"error":"idempotency_key_reused"}"""));
+        Assert.Equal(new PaymentDecision.Fail(PaymentDecision.ChargeConflict, MayHaveCharged: true),
+            PaymentDecision.Decide(new ChargeAttempt.Conflicting("x"), TimeSpan.Zero, TimeSpan.FromMinutes(2)));
+    }
+
+    [Fact]
     public async Task Payment_required_is_a_refusal_with_the_provider_error()
     {
         var attempt = await ClassifyAsync(HttpStatusCode.PaymentRequired, """{"error":"card_declined"}""");
@@ -97,6 +106,6 @@ public sealed class ProviderResponseClassificationTests
     private static async Task<ChargeAttempt> ClassifyAsync(HttpStatusCode status, string body)
     {
         using var response = Response(status, body);
-        return await PaymentProviderClient.ClassifyAsync(response, Ct);
+        return await PaymentProviderClient.ClassifyAsync(response, 10.5m, Ct);
     }
 }

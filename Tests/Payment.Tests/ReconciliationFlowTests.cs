@@ -116,6 +116,29 @@ public sealed class ReconciliationFlowTests(PaymentFixture fixture)
         Assert.Equal((chargeId, 27m, refund.Id), (refund.ChargeId, refund.Amount, refunded.RefundId));
     }
 
+    [Fact]
+    public async Task A_payment_whose_key_already_holds_a_charge_of_another_amount_fails_and_that_charge_is_refunded()
+    {
+        await fixture.SetBehaviourAsync();
+        var request = new PaymentRequested(Guid.NewGuid(), "buyer-conflict", 21m);
+        // Someone charged this order's key with another amount (a bug, another system): that money is not this payment.
+        using (var foreign = new HttpRequestMessage(HttpMethod.Post, "/v1/charges") { Content = System.Net.Http.Json.JsonContent.Create(new { amount = 99m, currency = "usd" }) })
+        {
+            foreign.Headers.Add("Idempotency-Key", $"order-{request.OrderId}");
+            (await fixture.Provider.SendAsync(foreign, Ct)).EnsureSuccessStatusCode();
+        }
+
+        await fixture.SendAsync(request, NewId.NextGuid());
+
+        var failed = Assert.IsType<PaymentFailed>(Assert.Single(await WaitForOutcomesAsync(request.OrderId, count: 1)));
+        Assert.Equal("charge_conflict", failed.Reason);
+        var payment = await fixture.WaitForPaymentAsync(request.OrderId, p => p.Status == "refunded", Delivery);
+        var refund = Assert.Single(await fixture.RefundsForAsync(request.OrderId));
+        Assert.Equal((99m, payment.RefundId), (refund.Amount, (string?)refund.Id));
+        Assert.Single(await fixture.ChargesForAsync(request.OrderId)); // never charged the 21
+        Assert.Equal(99m, (await WaitForRefundAnnouncementAsync(request.OrderId)).Amount); // the buyer hears what came back
+    }
+
     private async Task<(PaymentRequested Request, string ChargeId)> SucceededPaymentAsync(string buyer, decimal amount)
     {
         var request = new PaymentRequested(Guid.NewGuid(), buyer, amount);

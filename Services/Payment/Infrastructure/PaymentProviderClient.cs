@@ -36,7 +36,7 @@ public sealed class PaymentProviderClient(HttpClient http)
         };
         // The header alone makes the handler retry this POST (see docs/service-defaults.md, Idempotency).
         request.Headers.Add(HttpRequestRetryExtensions.IdempotencyKeyHeader, IdempotencyKeyFor(orderId));
-        return await SendAsync(request, ClassifyAsync, ex => ex is BrokenCircuitException
+        return await SendAsync(request, (response, ct) => ClassifyAsync(response, amount, ct), ex => ex is BrokenCircuitException
             ? new ChargeAttempt.BreakerOpen(ex.Message)
             : new ChargeAttempt.Unavailable(Describe(ex)), cancellationToken);
     }
@@ -56,15 +56,16 @@ public sealed class PaymentProviderClient(HttpClient http)
         return await SendAsync(request, ClassifyRefundAsync, ex => new RefundAttempt.Unavailable(Describe(ex)), cancellationToken);
     }
 
-    internal static async Task<ChargeAttempt> ClassifyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <param name="amount">What we asked for: a replay answered with a charge of another amount is not ours.</param>
+    internal static async Task<ChargeAttempt> ClassifyAsync(HttpResponseMessage response, decimal amount, CancellationToken cancellationToken)
     {
         var status = response.StatusCode;
         if (response.IsSuccessStatusCode)
         {
             var charge = await response.Content.ReadFromJsonAsync<ChargeReply>(cancellationToken);
-            return charge?.Id is { Length: > 0 } id
-                ? new ChargeAttempt.Charged(id)
-                : new ChargeAttempt.Unavailable($"{(int)status} without a charge id");
+            return charge?.Id is not { Length: > 0 } id ? new ChargeAttempt.Unavailable($"{(int)status} without a charge id")
+                : charge.Amount != amount ? new ChargeAttempt.Conflicting($"the key holds charge {id} of {charge.Amount}, not {amount}")
+                : new ChargeAttempt.Charged(id);
         }
 
         if (HttpClientResiliencePredicates.IsTransient(Polly.Outcome.FromResult(response)))
@@ -73,6 +74,11 @@ public sealed class PaymentProviderClient(HttpClient http)
         }
 
         var error = await TryReadErrorAsync(response, cancellationToken);
+        if (error == "idempotency_key_reused")
+        {
+            return new ChargeAttempt.Conflicting($"the provider refused the key's reuse with another amount than {amount}");
+        }
+
         return new ChargeAttempt.Refused(status == HttpStatusCode.PaymentRequired ? error ?? "card_declined" : Rejected(status, error));
     }
 

@@ -17,9 +17,12 @@ public sealed partial class PaymentReconciliation(
     public async Task<ReconcileStep> ReconcileAsync(PaymentRecord row, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         var step = Reconciliation.Start(row);
+        var charged = row.Amount;
         if (step is ReconcileStep.LookUp)
         {
-            step = Reconciliation.AfterLookup(await provider.FindChargeAsync(row.OrderId, cancellationToken));
+            var lookup = await provider.FindChargeAsync(row.OrderId, cancellationToken);
+            charged = lookup is ChargeLookup.Found found ? found.Amount : charged; // a conflicting key held another amount
+            step = Reconciliation.AfterLookup(lookup);
         }
 
         if (step is ReconcileStep.Refund refund)
@@ -38,7 +41,7 @@ public sealed partial class PaymentReconciliation(
                 var reason = row.RefundReason ?? $"charged after giving up ({row.FailureReason})";
                 await payments.MarkRefundedAsync(row.OrderId, refunded.ChargeId, refunded.RefundId, reason, transaction, cancellationToken);
                 LogRefunded(row.OrderId, refunded.ChargeId, refunded.RefundId ?? "refunded elsewhere");
-                await AnnounceRefundAsync(row, refunded, reason, transaction, cancellationToken);
+                await AnnounceRefundAsync(row, refunded, charged, reason, transaction, cancellationToken);
                 break;
             case ReconcileStep.RetryLater later:
                 await payments.RescheduleAsync(row.OrderId, later.After ?? options.Value.ReconcileInterval, transaction, cancellationToken);
@@ -60,7 +63,8 @@ public sealed partial class PaymentReconciliation(
     }
 
     /// <summary>The buyer hears of it like of any other step (notification), in the transaction that records it.</summary>
-    private async Task AnnounceRefundAsync(PaymentRecord row, ReconcileStep.MarkRefunded refunded, string reason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task AnnounceRefundAsync(
+        PaymentRecord row, ReconcileStep.MarkRefunded refunded, decimal amount, string reason, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         if (row.BuyerId is null)
         {
@@ -68,7 +72,7 @@ public sealed partial class PaymentReconciliation(
             return;
         }
 
-        await outbox.AddAsync(new PaymentRefunded(row.OrderId, row.BuyerId, refunded.ChargeId, refunded.RefundId, row.Amount, reason), transaction, cancellationToken);
+        await outbox.AddAsync(new PaymentRefunded(row.OrderId, row.BuyerId, refunded.ChargeId, refunded.RefundId, amount, reason), transaction, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Order {OrderId}: refunded, but its payment predates buyer ids; no notification")]

@@ -13,6 +13,11 @@ public abstract record ChargeAttempt
 
     /// <summary>The client's circuit breaker is open: the provider was not even called.</summary>
     public sealed record BreakerOpen(string Detail) : ChargeAttempt;
+
+    /// <summary>The order's idempotency key already holds a charge of another amount (the provider refused the key's
+    /// reuse, or answered a replay with a charge we did not ask for): money may have moved that this payment does not
+    /// own, so it fails and the reconciler looks the key up and refunds what it finds.</summary>
+    public sealed record Conflicting(string Detail) : ChargeAttempt;
 }
 
 /// <summary>What the consumer does with an attempt.</summary>
@@ -31,6 +36,8 @@ public abstract record PaymentDecision
 
     public const string ProviderUnavailable = "provider_unavailable";
 
+    public const string ChargeConflict = "charge_conflict";
+
     /// <summary>
     /// A refusal is final at once. Unavailability (including an open breaker) is waited out until the message is
     /// <paramref name="giveUpAfter"/> old: failing an order because the provider had a bad minute loses a sale.
@@ -39,6 +46,7 @@ public abstract record PaymentDecision
     {
         ChargeAttempt.Charged charged => new Succeed(charged.PaymentId),
         ChargeAttempt.Refused refused => new Fail(refused.Reason),
+        ChargeAttempt.Conflicting => new Fail(ChargeConflict, MayHaveCharged: true),
         ChargeAttempt.Unavailable or ChargeAttempt.BreakerOpen when messageAge >= giveUpAfter => new Fail(ProviderUnavailable, MayHaveCharged: true),
         ChargeAttempt.Unavailable unavailable => new Retry($"provider unavailable: {unavailable.Detail}"),
         ChargeAttempt.BreakerOpen open => new Retry($"circuit open: {open.Detail}"),
