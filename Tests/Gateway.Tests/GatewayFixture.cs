@@ -29,6 +29,7 @@ public sealed class GatewayFixture : IAsyncLifetime
             .WithEnvironment("gateway", "Gateway__RateLimit__PermitLimit", PermitsPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("gateway", "Gateway__RateLimit__Burst", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("notification", "Notifications__MaxStreamsPerBuyer", "2")
+            .WithEnvironment("notification", "Notifications__MaxStreamsPerReplica", "3")
             .StartAsync(TimeSpan.FromMinutes(4));
         AliceToken = await App.UserTokenAsync("alice");
         BobToken = await App.UserTokenAsync("bob");

@@ -107,10 +107,11 @@ public static class CatalogApi
     internal static async Task<Results<Ok<CatalogPage>, ValidationProblem>> SearchItemsAsync(string? q, string? cursor, string? limit, CatalogRepository repository, CancellationToken cancellationToken)
     {
         var text = q?.Trim();
-        if (text is null || text.Length < 3 || text.Length > 100)
+        if (text is null || text.Length > 100 || !HasTrigram(text))
         {
-            // shorter patterns have no trigram to use the index with
-            return HttpValidation.Invalid("q", "q is required: 3 to 100 characters.");
+            // The trigram index serves a pattern only through a run of 3 letters or digits in it; without one
+            // (short terms, punctuation, wildcards) PostgreSQL would scan every row.
+            return HttpValidation.Invalid("q", "q is required: up to 100 characters, with at least 3 letters or digits in a row.");
         }
 
         if (HttpValidation.TryParsePage(cursor, limit, out var afterId, out var pageSize) is { } invalid)
@@ -119,6 +120,21 @@ public static class CatalogApi
         }
 
         return TypedResults.Ok(await repository.SearchAsync(text, afterId, pageSize, cancellationToken));
+    }
+
+    internal static bool HasTrigram(string text)
+    {
+        var run = 0;
+        foreach (var c in text)
+        {
+            run = char.IsLetterOrDigit(c) ? run + 1 : 0;
+            if (run == 3)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     internal static async Task<Results<Ok<List<CatalogItem>>, ValidationProblem>> GetItemsByIdsAsync(string? ids, CatalogRepository repository, CancellationToken cancellationToken)

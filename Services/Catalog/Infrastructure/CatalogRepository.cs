@@ -57,6 +57,8 @@ public sealed class CatalogRepository(NpgsqlDataSource dataSource)
     public async Task<CatalogPage> SearchAsync(string text, int afterId, int limit, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"{SelectItem} WHERE i.name ILIKE $1 AND i.id > $2 ORDER BY i.id LIMIT $3");
+        // A common trigram can still match most rows, which are then sorted: bounded, answered 503 when it runs over.
+        command.CommandTimeout = 2;
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = $"%{EscapeLike(text)}%" });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = afterId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });

@@ -35,6 +35,26 @@ public static class NotificationsApi
     /// </summary>
     internal static async Task StreamAsync(ClaimsPrincipal user, HttpContext http, IConnectionMultiplexer redis, StreamLeases leases, CancellationToken cancellationToken)
     {
+        if (!leases.TryOpenLocal())
+        {
+            http.Response.Headers.RetryAfter = "5";
+            await TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Too many streams on this server",
+                detail: "This server holds as many live streams as it may; retry, or read the feed.").ExecuteAsync(http);
+            return;
+        }
+
+        try
+        {
+            await StreamHeldAsync(user, http, redis, leases, cancellationToken);
+        }
+        finally
+        {
+            leases.CloseLocal();
+        }
+    }
+
+    private static async Task StreamHeldAsync(ClaimsPrincipal user, HttpContext http, IConnectionMultiplexer redis, StreamLeases leases, CancellationToken cancellationToken)
+    {
         var buyer = user.BuyerId();
         string? lease;
         ChannelMessageQueue subscription;

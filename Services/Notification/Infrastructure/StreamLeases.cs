@@ -33,7 +33,27 @@ public sealed class StreamLeases(IConnectionMultiplexer redis, IConfiguration co
         return 1
         """;
 
+    private int _open;
+
     public int MaxStreamsPerBuyer { get; } = Math.Max(1, configuration.GetValue("Notifications:MaxStreamsPerBuyer", 5));
+
+    /// <summary>Streams one replica holds at most (<c>Notifications:MaxStreamsPerReplica</c>): each costs a connection,
+    /// a subscription and a 256-event queue, so memory and sockets stay bounded however many buyers connect.</summary>
+    public int MaxStreamsPerReplica { get; } = Math.Max(1, configuration.GetValue("Notifications:MaxStreamsPerReplica", 10_000));
+
+    /// <summary>Takes one of this replica's stream slots; false when they are all in use. Give it back with <see cref="CloseLocal"/>.</summary>
+    public bool TryOpenLocal()
+    {
+        if (Interlocked.Increment(ref _open) <= MaxStreamsPerReplica)
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _open);
+        return false;
+    }
+
+    public void CloseLocal() => Interlocked.Decrement(ref _open);
 
     public static RedisKey Key(string buyerId) => $"notifications:streams:{buyerId}";
 
