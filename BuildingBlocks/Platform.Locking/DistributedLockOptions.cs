@@ -6,6 +6,10 @@ public sealed class DistributedLockOptions
     /// <summary>Prefix of the lock and fence keys. Default "lock".</summary>
     public string KeyPrefix { get; set; } = "lock";
 
+    /// <summary>How long a resource's fence counter outlives its last acquisition. Default 7 days. A counter that
+    /// expired restarts from Redis's clock in microseconds, still above every fence it gave.</summary>
+    public TimeSpan FenceRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Lease taken on acquisition and on each renewal. Default 10 s.</summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromSeconds(10);
 

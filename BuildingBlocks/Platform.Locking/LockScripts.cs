@@ -4,9 +4,11 @@ namespace Platform.Locking;
 internal static class LockScripts
 {
     /// <summary>
-    /// KEYS: lock, fence. ARGV: token, lease ms. Returns {1, fence} or {0, remaining ms of the holder's lease}.
-    /// A missing fence counter starts from the server's clock in microseconds, so fences keep growing even when
-    /// Redis loses the counter (restart without persistence, failover to a lagging replica).
+    /// KEYS: lock, fence. ARGV: token, lease ms, fence retention ms. Returns {1, fence} or {0, remaining ms of the
+    /// holder's lease}. A missing fence counter starts from the server's clock in microseconds, so fences keep growing
+    /// even when Redis loses the counter (restart without persistence, failover to a lagging replica), and so the
+    /// counter can expire: a resource unused for the retention leaves no key behind (one lock per order would
+    /// otherwise keep one counter per order forever).
     /// </summary>
     public const string Acquire = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
@@ -14,7 +16,9 @@ internal static class LockScripts
             local now = redis.call('TIME')
             redis.call('SET', KEYS[2], now[1] .. string.format('%06d', tonumber(now[2])))
           end
-          return {1, redis.call('INCR', KEYS[2])}
+          local fence = redis.call('INCR', KEYS[2])
+          redis.call('PEXPIRE', KEYS[2], ARGV[3])
+          return {1, fence}
         end
         return {0, redis.call('PTTL', KEYS[1])}
         """;

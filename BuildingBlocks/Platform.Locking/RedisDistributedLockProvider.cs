@@ -40,7 +40,7 @@ public sealed class RedisDistributedLockProvider(IConnectionMultiplexer redis, I
         while (true)
         {
             long attemptStart = Stopwatch.GetTimestamp();
-            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(LockScripts.Acquire, [lockKey, fenceKey], [token, leaseMs])
+            var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(LockScripts.Acquire, [lockKey, fenceKey], [token, leaseMs, (long)_options.FenceRetention.TotalMilliseconds])
                 .WaitAsync(cancellationToken).ConfigureAwait(false))!;
             if ((long)reply[0] == 1)
             {

@@ -117,4 +117,24 @@ public sealed class LockTests(RedisFixture redis) : IClassFixture<RedisFixture>
         await using var again = await Locks(host).AcquireAsync(resource, TimeSpan.Zero);
         Assert.Equal(first + 1, again.FencingToken);
     }
+
+    [Fact]
+    public async Task A_fence_counter_has_a_lifetime_and_one_that_expired_restarts_above_every_fence_it_gave()
+    {
+        using var host = NewInstance();
+        var resource = RedisFixture.Unique("fence-ttl");
+        long first;
+        await using (var handle = await Locks(host).AcquireAsync(resource, TimeSpan.Zero))
+        {
+            first = handle.FencingToken;
+        }
+
+        var ttl = await redis.Connection.GetDatabase().KeyTimeToLiveAsync($"lock:{resource}:fence");
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromDays(6), TimeSpan.FromDays(7));
+
+        await redis.Connection.GetDatabase().KeyDeleteAsync($"lock:{resource}:fence"); // as if it had expired
+        await using var again = await Locks(host).AcquireAsync(resource, TimeSpan.Zero);
+        Assert.True(again.FencingToken > first, $"fence {again.FencingToken} after {first}");
+    }
 }

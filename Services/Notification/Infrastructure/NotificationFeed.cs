@@ -12,6 +12,10 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, IConnectionMul
 {
     public const int FeedLength = 50;
 
+    /// <summary>A buyer's feed is a copy of the database's newest rows: one quiet for this long goes, and is read
+    /// from PostgreSQL until the next notification writes it again.</summary>
+    public static readonly TimeSpan FeedLifetime = TimeSpan.FromDays(30);
+
     public static string FeedKey(string buyerId) => $"notifications:feed:{buyerId}";
 
     public static RedisChannel Channel(string buyerId) => RedisChannel.Literal($"notifications:live:{buyerId}");
@@ -35,13 +39,14 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, IConnectionMul
         }
 
         var json = JsonSerializer.Serialize(notification, NotificationJson.Options);
-        // One round trip: the three commands leave together.
+        // One round trip: the four commands leave together.
         var batch = redis.GetDatabase().CreateBatch();
         var add = batch.SortedSetAddAsync(FeedKey(notification.BuyerId), json, notification.CreatedAt.ToUnixTimeMilliseconds());
         var trim = batch.SortedSetRemoveRangeByRankAsync(FeedKey(notification.BuyerId), 0, -(FeedLength + 1));
+        var expire = batch.KeyExpireAsync(FeedKey(notification.BuyerId), FeedLifetime);
         var publish = batch.PublishAsync(Channel(notification.BuyerId), json);
         batch.Execute();
-        await Task.WhenAll(add, trim, publish).WaitAsync(cancellationToken);
+        await Task.WhenAll(add, trim, expire, publish).WaitAsync(cancellationToken);
     }
 
     /// <summary>Newest first, from Redis; from PostgreSQL when Redis is unavailable.</summary>
