@@ -4,7 +4,14 @@ using Microsoft.Extensions.Hosting;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Servers: Aspire's own resources. Where no container runtime runs, they run as local processes (docs/hosting.md).
-var cache = builder.AddRedis("cache").WithLocalProcessFallback();
+// Two Redis servers with opposite answers to "full" (docs/reliability.md, "Bounded resources"): "cache" holds the
+// platform's state (locks and fences, limits, idempotency keys, waiting rooms, stream leases, feeds, pub/sub), which
+// must never be evicted: a write past the bound fails instead, and every key has a lifetime. "catalog-cache" holds the
+// catalog's cache, whose keys callers choose (cursors, filters, ids, search terms): the least recently used make room.
+var cache = builder.AddRedis("cache")
+    .WithMemoryPolicy(builder.Configuration["Redis:State:MaxMemory"] ?? "1gb", "noeviction").WithLocalProcessFallback();
+var catalogCache = builder.AddRedis("catalog-cache")
+    .WithMemoryPolicy(builder.Configuration["Redis:CatalogCache:MaxMemory"] ?? "256mb", "allkeys-lru").WithLocalProcessFallback();
 
 // The services' pools add up under this with headroom (docs/messaging.md, "Connections"); the image's default is 100.
 var postgres = builder.AddPostgres("postgres").WithArgs("-c", "max_connections=300").WithLocalProcessFallback();
@@ -44,6 +51,7 @@ identity.WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork);
 var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithReference(identity).WaitFor(identity)
     .WithReference(cache).WaitFor(cache)
+    .WithReference(catalogCache).WaitFor(catalogCache)
     .WithReference(catalogDb).WaitFor(catalogDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReplicas(builder.Configuration.GetValue("Catalog:Replicas", 2))

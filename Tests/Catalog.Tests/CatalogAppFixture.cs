@@ -42,10 +42,15 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public string RedisConnectionString { get; private set; } = "";
 
+    /// <summary>The catalog cache's own Redis (it evicts); <see cref="RedisConnectionString"/> is the shared one.</summary>
+    public string CacheRedisConnectionString { get; private set; } = "";
+
+    protected virtual string[] AppHostArgs => [];
+
     public virtual async ValueTask InitializeAsync()
     {
         var limit = RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        _app = await PlatformAppBuilder.Create()
+        _app = await PlatformAppBuilder.Create(AppHostArgs)
             .Only("catalog")
             .WithEnvironment("catalog", "Catalog__WarmUp__Count", "100")
             .WithEnvironment("catalog", "Catalog__RateLimit__PermitLimit", limit)
@@ -68,6 +73,7 @@ public class CatalogAppFixture : IAsyncLifetime
         ServiceReplica1.DefaultRequestHeaders.Authorization = serviceToken;
         DatabaseConnectionString = await _app.ConnectionStringAsync("catalogdb");
         RedisConnectionString = await _app.ConnectionStringAsync("cache");
+        CacheRedisConnectionString = await _app.ConnectionStringAsync("catalog-cache");
     }
 
     public virtual async ValueTask DisposeAsync()
@@ -174,6 +180,22 @@ public sealed class CatalogFixture : CatalogAppFixture
 /// <summary>Its own app: these tests stop Redis.</summary>
 public sealed class DegradationFixture : CatalogAppFixture
 {
+}
+
+/// <summary>Its own app whose cache Redis may hold only 4 MB.</summary>
+public sealed class CacheBoundFixture : CatalogAppFixture
+{
+    public const int MaxMemoryBytes = 4 * 1024 * 1024;
+
+    protected override string[] AppHostArgs => [$"--Redis:CatalogCache:MaxMemory={MaxMemoryBytes}"];
+
+    protected override int RateLimitPerSecond => 1_000_000;
+}
+
+[CollectionDefinition(Name)]
+public sealed class CacheBoundCollection : ICollectionFixture<CacheBoundFixture>
+{
+    public const string Name = "CacheBound";
 }
 
 /// <summary>Its own app with a small per-client limit.</summary>

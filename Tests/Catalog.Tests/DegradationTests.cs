@@ -1,6 +1,7 @@
 namespace Platform.Catalog.Tests;
 
-/// <summary>Redis is an accelerator: without it reads keep answering and /health says Degraded; it all comes back alone.</summary>
+/// <summary>Redis is an accelerator: without either Redis (the shared one and the cache's own) reads keep answering and
+/// /health says Degraded; it all comes back alone.</summary>
 [Collection(DegradationCollection.Name)]
 public sealed class DegradationTests(DegradationFixture fixture)
 {
@@ -13,6 +14,7 @@ public sealed class DegradationTests(DegradationFixture fixture)
         Assert.Equal("HIT-L1", (await fixture.Replica0.GetAsync($"/api/catalog/items/{cached}", ct)).CacheHeader());
 
         await fixture.App.StopAsync("cache", ct);
+        await fixture.App.StopAsync("catalog-cache", ct);
         try
         {
             await TestData.UntilAsync(async () => await HealthStatusAsync(fixture.Replica0, ct) == "Degraded", TimeSpan.FromSeconds(20), "health Degraded");
@@ -36,9 +38,11 @@ public sealed class DegradationTests(DegradationFixture fixture)
         finally
         {
             await fixture.App.StartAsync("cache", CancellationToken.None);
+            await fixture.App.StartAsync("catalog-cache", CancellationToken.None);
         }
 
         await fixture.App.WaitForHealthyAsync("cache", TimeSpan.FromSeconds(30), ct);
+        await fixture.App.WaitForHealthyAsync("catalog-cache", TimeSpan.FromSeconds(30), ct);
         foreach (var replica in new[] { fixture.Replica0, fixture.Replica1 })
         {
             await TestData.UntilAsync(async () => await HealthStatusAsync(replica, ct) == "Healthy", TimeSpan.FromSeconds(30), "health Healthy again");

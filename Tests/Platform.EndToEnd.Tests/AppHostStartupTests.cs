@@ -18,7 +18,7 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
         output.WriteLine($"All healthy after {fixture.App.StartupDuration.TotalSeconds:F1} s (from StartAsync)");
 
         Assert.Equal(
-            ["cache", "cache-server", "catalog", "catalogdb", "gateway", "identity", "identitydb", "messaging", "messaging-epmd", "messaging-server",
+            ["cache", "cache-server", "catalog", "catalog-cache", "catalog-cache-server", "catalogdb", "gateway", "identity", "identitydb", "messaging", "messaging-epmd", "messaging-server",
              "notification", "notificationdb", "order", "orderdb", "payment", "payment-provider", "paymentdb", "postgres", "postgres-server"],
             fixture.App.Resources.Select(r => r.Name).Order(StringComparer.Ordinal));
         Assert.Equal(2, fixture.App.Instances("catalog").Count);
@@ -32,7 +32,7 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
 
         // Aspire's own resource types, with their containers replaced by processes of the Debian packages.
         Assert.IsType<RedisResource>(fixture.App.Resources.Single(r => r.Name == "cache"));
-        Assert.All(["cache", "postgres", "messaging"], name => Assert.NotEmpty(fixture.App.ProcessIds(name)));
+        Assert.All(["cache", "catalog-cache", "postgres", "messaging"], name => Assert.NotEmpty(fixture.App.ProcessIds(name)));
     }
 
     [Fact]

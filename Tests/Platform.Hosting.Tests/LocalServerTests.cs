@@ -31,6 +31,21 @@ public sealed class LocalServerTests : IDisposable
     }
 
     [Fact]
+    public async Task Redis_takes_its_memory_bound_and_eviction_policy_from_the_resource()
+    {
+        var resource = new RedisResource("catalog-cache", Secret("catalog-cache-password"));
+        resource.Annotations.Add(new RedisMemoryPolicyAnnotation("256mb", "allkeys-lru"));
+        var server = new RedisLocalServer(resource) { Port = 6391 };
+        var directories = Directories("catalog-cache");
+
+        await server.PrepareAsync(directories, TestContext.Current.CancellationToken);
+
+        var text = await File.ReadAllTextAsync(Path.Combine(directories.Scratch, "redis.conf"), TestContext.Current.CancellationToken);
+        Assert.Contains("maxmemory 256mb", text, StringComparison.Ordinal);
+        Assert.Contains("maxmemory-policy allkeys-lru", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Redis_with_a_data_volume_persists_to_it()
     {
         var server = new RedisLocalServer(new RedisResource("cache", Secret("cache-password"))) { Port = 6390 };

@@ -37,6 +37,10 @@ public sealed class ManifestTests
         Assert.True((bool?)manifest["cache-password"]!["inputs"]!["value"]!["secret"]);
         Assert.Equal("{postgres.connectionString};Database=catalogdb", (string?)manifest["catalogdb"]!["connectionString"]);
         Assert.Equal("{cache.connectionString}", (string?)manifest["order"]!["env"]!["ConnectionStrings__cache"]);
+        // the shared Redis never evicts (state); the catalog cache's own evicts its least recently used keys
+        Assert.EndsWith("--maxmemory-policy noeviction", (string?)manifest["cache"]!["args"]![1]);
+        Assert.EndsWith("--maxmemory-policy allkeys-lru", (string?)manifest["catalog-cache"]!["args"]![1]);
+        Assert.Equal("{catalog-cache.connectionString}", (string?)manifest["catalog"]!["env"]!["ConnectionStrings__catalog-cache"]);
         Assert.DoesNotContain(manifest, r => r.Key.EndsWith("-server", StringComparison.Ordinal) || r.Key.EndsWith("-epmd", StringComparison.Ordinal));
         Assert.DoesNotContain("127.0.0.1", manifest.ToJsonString(), StringComparison.Ordinal);
         Assert.DoesNotContain("platform-servers", manifest.ToJsonString(), StringComparison.Ordinal);

@@ -10,14 +10,17 @@ namespace Platform.Catalog.Extensions;
 
 internal static class CatalogCacheExtensions
 {
+    /// <summary>The connection (and AppHost resource) of the catalog cache's Redis, which evicts its least recently used keys when full.</summary>
+    public const string RedisName = "catalog-cache";
+
     /// <summary>
     /// FusionCache: a bounded memory level in front of Redis (the shared level, through the connection Aspire's
-    /// <c>AddRedisClient</c> registered), a Redis backplane that tells the other replicas of every change, and a Redis
+    /// <c>AddKeyedRedisClient</c> registered for <see cref="RedisName"/>), a Redis backplane that tells the other replicas of every change, and a Redis
     /// lock so that a missing key is computed once across replicas. Entry settings: <see cref="CatalogCacheOptions"/>.
     /// </summary>
     public static IHostApplicationBuilder AddCatalogCache(this IHostApplicationBuilder builder, CatalogCacheOptions settings)
     {
-        static Task<IConnectionMultiplexer> Shared(IServiceProvider services) => Task.FromResult(services.GetRequiredService<IConnectionMultiplexer>());
+        static Task<IConnectionMultiplexer> Shared(IServiceProvider services) => Task.FromResult(services.GetRequiredKeyedService<IConnectionMultiplexer>(RedisName));
 
         // the catalog's own types first; the cache's envelope around them by reflection (read from Redis only)
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)

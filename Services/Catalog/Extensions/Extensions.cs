@@ -12,6 +12,8 @@ public static class Extensions
         // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
         // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
         builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
+        // the cache's own Redis, which evicts (AppHost): nothing but cached copies goes there
+        builder.AddKeyedRedisClient(CatalogCacheExtensions.RedisName, configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
         builder.AddServiceDatabase("catalogdb").AddSchemaMigrations("catalog", Migrations.All);
         if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))
         {

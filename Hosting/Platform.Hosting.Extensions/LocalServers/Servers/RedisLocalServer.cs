@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 
 namespace Platform.Hosting.LocalServers.Servers;
@@ -34,6 +35,12 @@ internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
         if (password is not null)
         {
             config.AppendLine(CultureInfo.InvariantCulture, $"requirepass {password}");
+        }
+
+        if (redis.Annotations.OfType<RedisMemoryPolicyAnnotation>().LastOrDefault() is { } memory)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"maxmemory {memory.MaxMemory}")
+                .AppendLine(CultureInfo.InvariantCulture, $"maxmemory-policy {memory.Policy}");
         }
 
         await PrivateFile.WriteAsync(ConfigPath(directories), config.ToString(), owner: null, cancellationToken).ConfigureAwait(false);
