@@ -6,6 +6,7 @@ using Platform.Messaging;
 using Platform.Messaging.Maintenance;
 using Platform.Messaging.Outbox;
 using Platform.Messaging.Redelivery;
+using Platform.Messaging.Topology;
 using Platform.Npgsql.Schema;
 
 namespace Microsoft.Extensions.Hosting;
@@ -49,12 +50,28 @@ public static class MessagingHostingExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Declares the system's subscriptions (every consumer's queue and bindings, services' own or not) before this
+    /// process's outbox publishes anything: an event published before its consumer's service ever started then
+    /// waits in that queue. Call after <see cref="AddRabbitMQMessaging"/>.
+    /// </summary>
+    public static IHostApplicationBuilder DeclareSubscriptions(this IHostApplicationBuilder builder, IEnumerable<(Type Event, string Queue)> subscriptions)
+    {
+        IReadOnlyList<Subscription> all = [.. subscriptions.Select(s => new Subscription(s.Event, s.Queue))];
+        builder.Services.AddSingleton(new TopologyGate(declares: true));
+        builder.Services.AddHostedService(services => new SubscriptionDeclaration(
+            services.GetRequiredService<BrokerAddress>(), all, services.GetRequiredService<TopologyGate>(),
+            services.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SubscriptionDeclaration>>()));
+        return builder;
+    }
+
     /// <summary>The transactional outbox of this service's database: events written in the business transaction,
     /// published after commit by <see cref="OutboxDispatcher"/>. Needs an <c>NpgsqlDataSource</c> and messaging.</summary>
     public static IHostApplicationBuilder AddTransactionalOutbox(this IHostApplicationBuilder builder, Action<OutboxOptions>? configure = null)
     {
         builder.Services.AddOptions<OutboxOptions>().Configure(options => configure?.Invoke(options));
         builder.Services.AddSingleton<OutboxSignal>();
+        builder.Services.TryAddSingleton(new TopologyGate(declares: false));
         builder.Services.AddSingleton<IOutbox, NpgsqlOutbox>();
         builder.Services.AddHostedService<OutboxDispatcher>();
         return builder.AddMessagingSchema();

@@ -36,6 +36,20 @@ public sealed class AppHostStartupTests(AppHostFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task Every_declared_subscription_has_its_queue_and_a_consumer_reading_it()
+    {
+        // Services declare every queue of Subscriptions.All before publishing; a queue nobody consumes would fill up.
+        var factory = new RabbitMQ.Client.ConnectionFactory { Uri = new Uri(await fixture.App.ConnectionStringAsync("messaging", TestContext.Current.CancellationToken)) };
+        await using var connection = await factory.CreateConnectionAsync(TestContext.Current.CancellationToken);
+        foreach (var queue in Platform.Contracts.IntegrationEvents.Subscriptions.All.Select(s => s.Queue).Distinct())
+        {
+            await using var channel = await connection.CreateChannelAsync(cancellationToken: TestContext.Current.CancellationToken);
+            var declared = await channel.QueueDeclarePassiveAsync(queue, TestContext.Current.CancellationToken);
+            Assert.True(declared.ConsumerCount > 0, $"{queue} has no consumer");
+        }
+    }
+
+    [Fact]
     public async Task Every_service_replica_answers_health_and_alive()
     {
         foreach (var service in Services.Append("gateway").Append("identity"))

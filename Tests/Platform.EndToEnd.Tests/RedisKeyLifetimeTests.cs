@@ -11,6 +11,7 @@ public sealed class RedisKeyLifetimeTests(AppHostFixture fixture)
     private static readonly Dictionary<string, string> Bounded = new()
     {
         ["catalog:bestsellers"] = "one sorted set with at most one member per catalog product",
+        ["wr:sales"] = "the waiting room's registry of sales: at most 100 sale ids, each removed when its sale's keys expire",
     };
 
     [Fact]

@@ -26,6 +26,9 @@ public sealed class MessagingFixture : IAsyncLifetime
 
     public static ConcurrentDictionary<Guid, ReceivedEvent> Received { get; } = new();
 
+    /// <summary>A consumer's queue declared by the fixture's subscriptions, though no consumer of it runs.</summary>
+    public const string NotYetStartedQueue = "thing-audit";
+
     /// <summary>A message whose name starts with this makes the consumer throw, every time.</summary>
     public const string PoisonPrefix = "poison-";
 
@@ -45,13 +48,15 @@ public sealed class MessagingFixture : IAsyncLifetime
             ["ConnectionStrings:servicedb"] = await _servers.ConnectionStringAsync("notificationdb"),
             ["ConnectionStrings:messaging"] = await _servers.ConnectionStringAsync("messaging"),
             // seconds instead of minutes, so a test sees a parked message come back and old rows go
-            ["Messaging:ParkedMessages:FirstDelay"] = "00:00:03",
+            ["Messaging:ParkedMessages:FirstDelay"] = "00:00:05",
             ["Messaging:ParkedMessages:Interval"] = "00:00:00.500",
             ["Messaging:ParkedMessages:MaxRedrives"] = "2",
             ["Messaging:Tables:Interval"] = "00:00:00.500",
         });
         service.AddServiceDatabase("servicedb");
         service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());
+        // the fixture's own consumer's queue, and one whose service has not started yet (nobody consumes it)
+        service.DeclareSubscriptions([(typeof(ThingHappened), "recording"), (typeof(ThingHappened), NotYetStartedQueue)]);
         service.AddTransactionalOutbox(options => options.PollInterval = TimeSpan.FromMilliseconds(500));
         service.AddInbox();
         _service = service.Build();

@@ -62,6 +62,20 @@ public sealed class OutboxFailureTests(MessagingFixture fixture)
         await WaitUntilAsync(async () => await fixture.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE id = @id AND sent_at IS NOT NULL", id) == 1, TimeSpan.FromSeconds(10));
     }
 
+    [Fact]
+    public async Task An_event_for_a_consumer_whose_service_has_not_started_waits_in_its_declared_queue()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = "before-consumer-" + Guid.NewGuid().ToString("N");
+        var id = await fixture.WriteAsync(name, commit: true);
+        await MessagingFixture.WaitForAsync(id); // the running consumer got it
+
+        await using var connection = await fixture.ConnectToBrokerAsync(ct);
+        BasicGetResult? waiting = null;
+        await WaitUntilAsync(async () => (waiting = await MessagingFixture.FindInQueueAsync(connection, MessagingFixture.NotYetStartedQueue, name, ct)) is not null, TimeSpan.FromSeconds(10));
+        Assert.Equal(id.ToString(), waiting!.BasicProperties.MessageId);
+    }
+
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;

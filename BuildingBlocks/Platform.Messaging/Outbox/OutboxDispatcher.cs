@@ -17,6 +17,7 @@ internal sealed partial class OutboxDispatcher(
     NpgsqlDataSource dataSource,
     IBus bus,
     OutboxSignal signal,
+    Topology.TopologyGate topology,
     IOptions<OutboxOptions> options,
     ILogger<OutboxDispatcher> logger) : BackgroundService
 {
@@ -26,6 +27,7 @@ internal sealed partial class OutboxDispatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await topology.WaitAsync(stoppingToken).ConfigureAwait(false);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

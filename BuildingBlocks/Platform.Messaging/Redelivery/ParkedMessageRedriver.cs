@@ -45,7 +45,8 @@ internal sealed partial class ParkedMessageRedriver(
 
             try
             {
-                _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver" }
+                // no automatic recovery: a connection that failed is dropped below and a new one made on the next pass
+                _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver", AutomaticRecoveryEnabled = false }
                     .CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
                 var healthy = (await health.CheckHealthAsync(stoppingToken).ConfigureAwait(false)).Status == HealthStatus.Healthy;
                 foreach (var queue in queues.Names)
@@ -62,7 +63,7 @@ internal sealed partial class ParkedMessageRedriver(
             {
                 // The broker is away: the messages wait where they are; the next pass tries again.
                 LogPassFailed(ex);
-                if (_connection is { IsOpen: false })
+                if (_connection is not null)
                 {
                     await _connection.DisposeAsync().ConfigureAwait(false);
                     _connection = null;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Platform.Catalog.IntegrationEvents;
+using Platform.Contracts.IntegrationEvents;
 using Platform.ServiceDefaults.Web;
 
 namespace Platform.Catalog.Extensions;
@@ -24,6 +25,7 @@ public static class Extensions
                 bus.AddConsumer<StockReleaseRequestedConsumer>();
                 bus.AddConsumer<OrderPaidConsumer>();
             });
+            builder.DeclareSubscriptions(Subscriptions.All);
             builder.AddTransactionalOutbox();
             builder.AddInbox();
         }

@@ -1,3 +1,4 @@
+using Platform.Contracts.IntegrationEvents;
 using Platform.Notification.Infrastructure;
 using Platform.Notification.IntegrationEvents;
 
@@ -19,6 +20,7 @@ internal static class Extensions
             bus.AddConsumer<OrderCancelledNotifier>();
             bus.AddConsumer<PaymentRefundedNotifier>();
         });
+        builder.DeclareSubscriptions(Subscriptions.All);
         builder.AddInbox();
 
         builder.Services.AddSingleton<NotificationFeed>();

@@ -1,3 +1,4 @@
+using Platform.Contracts.IntegrationEvents;
 using Platform.Order.Infrastructure;
 using Platform.Order.IntegrationEvents;
 
@@ -19,6 +20,7 @@ internal static class Extensions
             bus.AddConsumer<PaymentSucceededConsumer>();
             bus.AddConsumer<PaymentFailedConsumer>();
         });
+        builder.DeclareSubscriptions(Subscriptions.All);
         builder.AddTransactionalOutbox();
         builder.AddInbox();
 

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.Contracts.IntegrationEvents;
 using Platform.Payment.Infrastructure;
 using Platform.Payment.IntegrationEvents;
 using Platform.Payment.Model;
@@ -32,6 +33,7 @@ public static class Extensions
             bus.AddConsumer<PaymentRequestedConsumer>(typeof(PaymentRequestedConsumerDefinition));
             bus.AddConsumer<RefundRequestedConsumer>();
         });
+        builder.DeclareSubscriptions(Subscriptions.All);
         builder.Services.AddHealthChecks().AddCheck<BusHealthCheck>("rabbitmq", tags: ["ready"]);
 
         builder.Services.AddSingleton<PaymentRepository>();
