@@ -27,6 +27,18 @@ public sealed class OrdersApiTests(OrderServiceFixture fixture)
         await AssertProblemAsync(HttpStatusCode.BadRequest, response);
     }
 
+    [Theory]
+    [InlineData("""{"lines":[null]}""")] // found by FuzzTests (seed 51821627): it was a 500
+    [InlineData("""{"lines":[{"productId":1,"quantity":1},null]}""")]
+    [InlineData("""{"lines":null}""")]
+    public async Task An_order_with_null_lines_is_a_400_problem(string body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var response = await fixture.Orders.SendAsync(request, Ct);
+        await AssertProblemAsync(HttpStatusCode.BadRequest, response);
+    }
+
     [Fact]
     public async Task An_order_without_an_Idempotency_Key_is_a_400_problem()
     {

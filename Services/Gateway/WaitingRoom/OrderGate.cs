@@ -116,7 +116,8 @@ internal sealed class OrderGate(RequestDelegate next)
         try
         {
             var order = await JsonSerializer.DeserializeAsync<OrderProbe>(http.Request.Body, PlatformJson.Options, http.RequestAborted);
-            return order?.Lines?.Select(l => l.ProductId).ToList();
+            // a null line (JSON allows [null]) names no product; the order service refuses the order for it
+            return order?.Lines?.OfType<LineProbe>().Select(l => l.ProductId).ToList();
         }
         catch (Exception ex) when (ex is JsonException or IOException or BadHttpRequestException)
         {

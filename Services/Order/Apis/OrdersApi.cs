@@ -134,6 +134,13 @@ public static class OrdersApi
             return errors;
         }
 
+        // JSON allows [null]: a line that is not an object is refused before anything reads it (the fuzz test's find)
+        if (lines.Any(l => l is null))
+        {
+            errors["lines"] = ["Every line is an object { productId, quantity }."];
+            return errors;
+        }
+
         if (lines.Any(l => l.ProductId <= 0))
         {
             errors["lines.productId"] = ["Every productId must be a positive integer."];
