@@ -17,10 +17,14 @@ public sealed class FuzzTests(AppHostFixture fixture)
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Every_public_endpoint_answers_malformed_input_with_a_4xx_problem_never_a_5xx()
+    /// <summary>Fixed seeds, so a run is reproducible and CI does not turn red at random; 51821627 found a 500
+    /// (an order with a null line). <c>FUZZ_SEED</c> explores another.</summary>
+    [Theory]
+    [InlineData(47936815UL)]
+    [InlineData(51821627UL)]
+    public async Task Every_public_endpoint_answers_malformed_input_with_a_4xx_problem_never_a_5xx(ulong fixedSeed)
     {
-        var seed = (ulong)Environment.TickCount64;
+        var seed = ulong.TryParse(Environment.GetEnvironmentVariable("FUZZ_SEED"), out var chosen) ? chosen : fixedSeed;
         TestContext.Current.TestOutputHelper?.WriteLine($"fuzz seed {seed}");
         using var shop = await Shop.OpenAsync(fixture.App, Ct);
         var ordered = await shop.CreateItemAsync(stock: 10_000, Ct);
