@@ -8,25 +8,28 @@ var builder = DistributedApplication.CreateBuilder(args);
 // platform's state (locks and fences, limits, idempotency keys, waiting rooms, stream leases, feeds, pub/sub), which
 // must never be evicted: a write past the bound fails instead, and every key has a lifetime. "catalog-cache" holds the
 // catalog's cache, whose keys callers choose (cursors, filters, ids, search terms): the least recently used make room.
+// Locally "cache" is a primary, a replica and three sentinels, and the services reach it through the sentinels.
 var cache = builder.AddRedis("cache")
-    .WithMemoryPolicy(builder.Configuration["Redis:State:MaxMemory"] ?? "1gb", "noeviction").WithLocalProcessFallback();
+    .WithMemoryPolicy(builder.Configuration["Redis:State:MaxMemory"] ?? "1gb", "noeviction").WithLocalProcessFallback()
+    .WithReplicaAndSentinels();
 var catalogCache = builder.AddRedis("catalog-cache")
     .WithMemoryPolicy(builder.Configuration["Redis:CatalogCache:MaxMemory"] ?? "256mb", "allkeys-lru").WithLocalProcessFallback();
 
 // The services' pools add up under this with headroom (docs/messaging.md, "Connections"); the image's default is 100.
 var postgres = builder.AddPostgres("postgres").WithArgs("-c", "max_connections=300").WithLocalProcessFallback();
-var catalogDb = postgres.AddDatabase("catalogdb");
-var orderDb = postgres.AddDatabase("orderdb");
-var paymentDb = postgres.AddDatabase("paymentdb");
-var notificationDb = postgres.AddDatabase("notificationdb");
-var identityDb = postgres.AddDatabase("identitydb");
+// Each service logs in as the owner of its own database and of nothing else, never as the superuser (docs/security.md).
+var catalogDb = postgres.AddDatabase("catalogdb").AddOwnerRole("catalog_service");
+var orderDb = postgres.AddDatabase("orderdb").AddOwnerRole("order_service");
+var paymentDb = postgres.AddDatabase("paymentdb").AddOwnerRole("payment_service");
+var notificationDb = postgres.AddDatabase("notificationdb").AddOwnerRole("notification_service");
+var identityDb = postgres.AddDatabase("identitydb").AddOwnerRole("identity_service");
 
 var messaging = builder.AddRabbitMQ("messaging").WithLocalProcessFallback();
 
 // Who exists: demo users and service clients, every password and secret generated per run (docs/security.md).
 var demoUsers = new (string Name, string Roles)[] { ("alice", "buyer"), ("bob", "buyer"), ("admin", "catalog-admin") };
 var identity = builder.AddProject<Projects.Identity>("identity")
-    .WithReference(identityDb).WaitFor(identityDb)
+    .WithReference(identityDb, "identitydb").WaitFor(identityDb)
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 identity.WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"));
@@ -52,7 +55,7 @@ var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithReference(identity).WaitFor(identity)
     .WithReference(cache).WaitFor(cache)
     .WithReference(catalogCache).WaitFor(catalogCache)
-    .WithReference(catalogDb).WaitFor(catalogDb)
+    .WithReference(catalogDb, "catalogdb").WaitFor(catalogDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReplicas(builder.Configuration.GetValue("Catalog:Replicas", 2))
     .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
@@ -65,7 +68,7 @@ var order = builder.AddProject<Projects.Order>("order")
     .WithReference(identity).WaitFor(identity)
     .WithEnvironment("Identity__ClientId", "order").WithEnvironment("Identity__ClientSecret", orderClientSecret)
     .WithReference(cache).WaitFor(cache)
-    .WithReference(orderDb).WaitFor(orderDb)
+    .WithReference(orderDb, "orderdb").WaitFor(orderDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(catalog).WaitFor(catalog)
     .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
@@ -82,7 +85,7 @@ var payment = builder.AddProject<Projects.Payment>("payment")
     .WithReference(identity).WaitFor(identity)
     .WithEnvironment("PaymentProvider__ApiKey", providerApiKey)
     .WithReference(cache).WaitFor(cache)
-    .WithReference(paymentDb).WaitFor(paymentDb)
+    .WithReference(paymentDb, "paymentdb").WaitFor(paymentDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithReference(paymentProvider).WaitFor(paymentProvider)
     .WithHttpHealthCheck("/health");
@@ -90,7 +93,7 @@ var payment = builder.AddProject<Projects.Payment>("payment")
 var notification = builder.AddProject<Projects.Notification>("notification")
     .WithReference(identity).WaitFor(identity)
     .WithReference(cache).WaitFor(cache)
-    .WithReference(notificationDb).WaitFor(notificationDb)
+    .WithReference(notificationDb, "notificationdb").WaitFor(notificationDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
     .WithHttpHealthCheck("/health");

@@ -5,6 +5,8 @@ set -euo pipefail
 
 packages=()
 [ -x /usr/bin/redis-server ] || packages+=(redis-server)
+# the state Redis runs as a primary, a replica and three sentinels (docs/reliability.md, "Redis failover")
+[ -x /usr/bin/redis-sentinel ] || packages+=(redis-sentinel)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || packages+=(postgresql)
 [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || packages+=(rabbitmq-server)
 # Headless Chromium and its driver for the dashboard's browser test (Tests/Platform.Dashboard.Tests).

@@ -5,19 +5,19 @@ internal static class LockScripts
 {
     /// <summary>
     /// KEYS: lock, fence. ARGV: token, lease ms, fence retention ms. Returns {1, fence} or {0, remaining ms of the
-    /// holder's lease}. A missing fence counter starts from the server's clock in microseconds, so fences keep growing
-    /// even when Redis loses the counter (restart without persistence, failover to a lagging replica), and so the
-    /// counter can expire: a resource unused for the retention leaves no key behind (one lock per order would
-    /// otherwise keep one counter per order forever).
+    /// holder's lease}. A fence is the larger of the last fence + 1 and the server's clock in microseconds: it lives
+    /// in time, and the counter only orders acquisitions within one microsecond. So a counter that Redis lost (a
+    /// flush, a restart without persistence, an expiry after the retention) or rolled back (a failover to a replica
+    /// that missed the last writes: replication is asynchronous) still yields a fence above every fence given, as long
+    /// as the new primary's clock is ahead of the old one's at its last write: a failover takes seconds (the sentinels'
+    /// down-after), far more than the skew between clocks kept by NTP. Stored with %.0f: Lua would print 1.7e+15.
     /// </summary>
     public const string Acquire = """
         if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-          if redis.call('EXISTS', KEYS[2]) == 0 then
-            local now = redis.call('TIME')
-            redis.call('SET', KEYS[2], now[1] .. string.format('%06d', tonumber(now[2])))
-          end
-          local fence = redis.call('INCR', KEYS[2])
-          redis.call('PEXPIRE', KEYS[2], ARGV[3])
+          local now = redis.call('TIME')
+          local clock = tonumber(now[1]) * 1000000 + tonumber(now[2])
+          local fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, clock)
+          redis.call('SET', KEYS[2], string.format('%.0f', fence), 'PX', ARGV[3])
           return {1, fence}
         end
         return {0, redis.call('PTTL', KEYS[1])}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -9,6 +10,7 @@ namespace Platform.RateLimiting;
 public sealed class DistributedRateLimiterFactory
 {
     internal long LeaseRequestCount;
+    private long _nextWarningAt;
 
     public DistributedRateLimiterFactory(IConnectionMultiplexer redis, DistributedRateLimiterOptions options, ILogger<DistributedRateLimiterFactory>? logger = null)
     {
@@ -38,6 +40,18 @@ public sealed class DistributedRateLimiterFactory
     {
         ArgumentNullException.ThrowIfNull(partitionKey);
         return PartitionedRateLimiter.Create<TResource, string>(resource => RateLimitPartition.Get(partitionKey(resource), CreatePartition));
+    }
+
+    /// <summary>
+    /// True at most once every 10 s: when Redis is down or slow every partition decides locally, and thousands of
+    /// partitions (one per buyer at a sale) would each log the same warning every second. The metric
+    /// <c>platform.ratelimit.fallback</c> counts every local decision.
+    /// </summary>
+    internal bool TakeWarningTurn()
+    {
+        long now = Stopwatch.GetTimestamp();
+        long next = Volatile.Read(ref _nextWarningAt);
+        return now >= next && Interlocked.CompareExchange(ref _nextWarningAt, now + (10 * Stopwatch.Frequency), next) == next;
     }
 
     internal RateLimiter CreateFallback()

@@ -63,8 +63,8 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
     protected override async ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken)
     {
         // A caller waits through as many refills as it takes: each one either grants permits (progress, though other
-        // callers may take them first), says the bucket is empty (Decide rejects) or fails (Decide falls back), so
-        // only a partition that stays contended for WaitLimit is rejected without Redis having said so.
+        // callers may take them first), says the bucket is empty (Decide rejects) or fails (Decide falls back). Only
+        // Redis saying "empty" refuses a caller; one still without a permit after WaitLimit is decided locally.
         long deadline = Stopwatch.GetTimestamp() + (long)(WaitLimit.TotalSeconds * Stopwatch.Frequency);
         bool waiting = false;
         try
@@ -88,8 +88,7 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
 
                 if (Stopwatch.GetTimestamp() > deadline)
                 {
-                    RateLimitingDiagnostics.Rejected.Add(1, new KeyValuePair<string, object?>("ratelimit.source", "contention"));
-                    return DistributedLease.RejectedFor(TimeSpan.FromSeconds(1));
+                    return DecideAfterWaiting(permitCount);
                 }
 
                 await refill!.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -104,6 +103,36 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
                     _waitingPermits -= permitCount;
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// WaitLimit passed and Redis never said the bucket is empty, yet no permit reached this caller: its answers come
+    /// too late to use (slower than a lease lives, as while a failover reconnects) or others took every batch. Either
+    /// way the client is not known to be over its limit, so the partition decides locally for a second, as when Redis
+    /// is down, rather than refuse a request Redis would have allowed.
+    /// </summary>
+    private RateLimitLease DecideAfterWaiting(int permitCount)
+    {
+        lock (_gate)
+        {
+            if (Decide(permitCount, out _) is { } lease)
+            {
+                return lease;
+            }
+
+            DecideLocallyForASecond("no usable permit came from Redis within the wait limit", null);
+            return DecideWithoutRedis(permitCount);
+        }
+    }
+
+    /// <summary>Redis cannot serve this partition now: decide without it for a second, then try it again. Under the lock.</summary>
+    private void DecideLocallyForASecond(string reason, Exception? cause)
+    {
+        _redisDownUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+        if (owner.TakeWarningTurn())
+        {
+            owner.Logger.LogWarning(cause, "Rate limiter deciding locally ({Mode}) for a second: {Reason}.", owner.Options.FailOpen ? "fail-open" : "fail-closed", reason);
         }
     }
 
@@ -223,12 +252,12 @@ internal sealed class LeasedPartitionLimiter(DistributedRateLimiterFactory owner
                 }
             }
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex)
         {
-            owner.Logger.LogWarning(ex, "Rate limiter could not reach Redis; deciding locally ({Mode}) for a second.", owner.Options.FailOpen ? "fail-open" : "fail-closed");
+            // any failure, not only RedisException: an unexpected one must not leave callers spinning on refills
             lock (_gate)
             {
-                _redisDownUntil = Stopwatch.GetTimestamp() + Stopwatch.Frequency;
+                DecideLocallyForASecond("Redis could not be reached", ex);
             }
         }
         finally

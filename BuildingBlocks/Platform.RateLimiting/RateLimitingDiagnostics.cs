@@ -27,5 +27,5 @@ public static class RateLimitingDiagnostics
         "platform.ratelimit.rejected", unit: "{request}", description: "Acquisitions rejected, tagged ratelimit.source = redis | fallback.");
 
     internal static readonly Counter<long> FallbackDecisions = Meter.CreateCounter<long>(
-        "platform.ratelimit.fallback", unit: "{request}", description: "Acquisitions decided by the local fallback limiter because Redis was unavailable.");
+        "platform.ratelimit.fallback", unit: "{request}", description: "Acquisitions decided by the local fallback limiter because Redis was unavailable or too slow.");
 }

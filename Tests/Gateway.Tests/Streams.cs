@@ -7,18 +7,33 @@ public sealed class Streams(HttpClient client, HttpResponseMessage response, Str
 
     public StreamReader Reader => reader;
 
-    /// <summary>Opens the stream; asserts it is an event stream that said ": connected".</summary>
+    /// <summary>Opens the stream; asserts it is an event stream that said ": connected". A stream another test just
+    /// closed may still hold its buyer's lease (429) or its replica's slot (503) for a moment: those are waited out.</summary>
     public static async Task<Streams> OpenAsync(HttpClient client, CancellationToken ct)
     {
-        var stream = await TryOpenAsync(client, ct);
-        Assert.True(stream.Response.IsSuccessStatusCode, $"stream refused: {(int)stream.Response.StatusCode}");
-        return stream;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var stream = await TryOpenAsync(client, ct);
+            if (stream.Response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || DateTime.UtcNow > deadline)
+            {
+                Assert.True(stream.Response.IsSuccessStatusCode, $"stream refused: {(int)stream.Response.StatusCode}");
+                return stream;
+            }
+
+            stream.Response.Dispose();
+            await Task.Delay(200, ct);
+        }
     }
 
     /// <summary>Opens the stream, or returns the refusal (its body unread).</summary>
     public static async Task<Streams> TryOpenAsync(HttpClient client, CancellationToken ct)
     {
-        client.Timeout = Timeout.InfiniteTimeSpan;
+        if (client.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            client.Timeout = Timeout.InfiniteTimeSpan; // before the first request only: OpenAsync may try again
+        }
+
         var response = await client.GetAsync("/api/notifications/stream", HttpCompletionOption.ResponseHeadersRead, ct);
         if (!response.IsSuccessStatusCode)
         {

@@ -51,9 +51,13 @@ public sealed class WaitingRoomFaultTests(WaitingRoomFaultFixture fixture)
         Assert.Equal(survivor, await AdmitterAsync(logMark));
 
         // Redis goes away and comes back with everything it had
+        // the replica first: stopped alone, the primary would just fail over to it
+        await app.StopAsync("cache-replica", Ct);
+        await app.WaitForStoppedAsync("cache-replica", Ct);
         await app.StopAsync("cache", Ct);
         await app.WaitForStoppedAsync("cache", Ct);
         await app.StartAsync("cache", Ct);
+        await app.StartAsync("cache-replica", Ct);
         await app.WaitForHealthyAsync("cache", Patience, Ct);
 
         var figures = await Sales.WaitForFiguresAsync(admin1, sale, f => (long)f["waiting"]! == 0, Patience, Ct);

@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Platform.RateLimiting;
 using Platform.Testing;
 using StackExchange.Redis;
@@ -176,6 +178,60 @@ public sealed class RateLimiterTests(RedisFixture redis, ITestOutputHelper outpu
         var rejected = statuses.Where(r => r.StatusCode == HttpStatusCode.TooManyRequests).ToList();
         Assert.Equal(10 - ok, rejected.Count);
         Assert.All(rejected, r => Assert.True(r.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "Retry-After should be set"));
+    }
+
+    [Fact]
+    public async Task A_redis_answering_slower_than_a_lease_lives_is_decided_locally_not_refused()
+    {
+        // Every answer takes about 120 ms: within the Redis timeout (1 s), but longer than a lease lives (50 ms), so every
+        // batch arrives expired, as while a failover reconnects. Redis never says the bucket is empty: the client is far
+        // below its limit and must not be refused (it was, after a second of waiting: 429s in a failover test).
+        await using var proxy = LatencyProxy.Start(redis.Server.Port, TimeSpan.FromMilliseconds(60));
+        using var host = TestHosts.Create($"127.0.0.1:{proxy.Port},password={redis.Server.Password},abortConnect=false", b => b.AddDistributedRateLimiter(o =>
+        {
+            o.KeyPrefix = RedisFixture.Unique("slow");
+            o.PermitLimit = 1000;
+            o.Burst = 1000;
+            o.LeaseLifetime = TimeSpan.FromMilliseconds(50);
+            o.RedisTimeout = TimeSpan.FromSeconds(1);
+        }));
+        await WarmAsync(host);
+        using var limiter = Factory(host).CreatePartition("slow-redis");
+
+        var granted = 0;
+        for (int i = 0; i < 20; i++)
+        {
+            using var lease = await limiter.AcquireAsync();
+            granted += lease.IsAcquired ? 1 : 0;
+        }
+
+        Assert.Equal(20, granted);
+        Assert.True(Factory(host).LeaseRequestCount > 0, "the limiter should have asked Redis first");
+    }
+
+    [Fact]
+    public async Task Redis_down_under_many_partitions_logs_one_warning_not_one_per_partition()
+    {
+        // a sale's drop: thousands of buyers, a partition each; without Redis every one decides locally
+        await using var server = await RedisServer.StartAsync();
+        var configuration = ConfigurationOptions.Parse(server.ConnectionString);
+        configuration.BacklogPolicy = BacklogPolicy.FailFast; // each lease request fails at once, not after its timeout
+        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(configuration);
+        server.Kill();
+        await TestHosts.EventuallyAsync(() => Task.FromResult(!multiplexer.IsConnected), TimeSpan.FromSeconds(10), "the client should notice Redis is gone");
+        var logger = new FakeLogger<DistributedRateLimiterFactory>();
+        var factory = new DistributedRateLimiterFactory(multiplexer, new DistributedRateLimiterOptions { KeyPrefix = RedisFixture.Unique("many") }, logger);
+
+        var granted = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            using var limiter = factory.CreatePartition($"buyer-{i}");
+            using var lease = await limiter.AcquireAsync();
+            granted += lease.IsAcquired ? 1 : 0;
+        }
+
+        Assert.Equal(200, granted);
+        Assert.Equal(1, logger.Collector.GetSnapshot().Count(r => r.Level == LogLevel.Warning));
     }
 
     [Fact]

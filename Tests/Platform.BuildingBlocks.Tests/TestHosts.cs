@@ -9,10 +9,12 @@ namespace Platform.BuildingBlocks.Tests;
 /// <summary>A DI container wired as a service would be (AddRedisClient + the building block), standing for one instance.</summary>
 public static class TestHosts
 {
-    public static IHost Create(RedisServer server, Action<IHostApplicationBuilder> configure)
+    public static IHost Create(RedisServer server, Action<IHostApplicationBuilder> configure) => Create(server.ConnectionString, configure);
+
+    public static IHost Create(string redisConnectionString, Action<IHostApplicationBuilder> configure)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = server.ConnectionString });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redisConnectionString });
         // Aspire's client integration, as the services use it; quick to notice a dead server and to reconnect.
         builder.AddRedisClient("redis", configureOptions: o =>
         {

@@ -59,11 +59,6 @@ public sealed class Browser : IDisposable
         }
     }
 
-    /// <summary>Clicks the first match once it exists. The match is scrolled to the middle of the window first, because
-    /// the dashboard's grids keep their header row on top of the rows scrolled under it; a click that lands on
-    /// something else, or a page that re-renders between finding and clicking, is retried.</summary>
-    public void Click(string css, string what) => WaitUntil(() => All(css) is [var first, ..] && TryClick(first), what);
-
     /// <summary>Clicks the element after scrolling it to the middle of the window; false when something else would
     /// receive the click.</summary>
     public bool TryClick(IWebElement element)

@@ -42,12 +42,12 @@ public sealed class DataVolumeTests
 
     private static Task<PlatformApp> StartRedisAsync(string? volume, CancellationToken ct) =>
         PlatformAppBuilder.Create()
-            .Only("cache")
+            .Only("catalog-cache")
             .Configure(builder =>
             {
                 if (volume is not null)
                 {
-                    builder.CreateResourceBuilder(builder.Resources.OfType<RedisResource>().Single()).WithDataVolume(volume);
+                    builder.CreateResourceBuilder(builder.Resources.OfType<RedisResource>().Single(r => r.Name == "catalog-cache")).WithDataVolume(volume);
                 }
             })
             .StartAsync(cancellationToken: ct);
@@ -55,7 +55,7 @@ public sealed class DataVolumeTests
     /// <summary>Sends AUTH then one command; returns its reply: a status line, a bulk string (the last of an array), or null.</summary>
     private static async Task<string?> RedisAsync(PlatformApp app, CancellationToken ct, params string[] command)
     {
-        var connectionString = await app.ConnectionStringAsync("cache", ct);
+        var connectionString = await app.ConnectionStringAsync("catalog-cache", ct);
         var port = int.Parse(connectionString.Split(',')[0].Split(':')[1]);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port, ct);

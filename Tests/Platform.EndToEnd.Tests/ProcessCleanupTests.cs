@@ -12,10 +12,13 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
         var ct = TestContext.Current.CancellationToken;
         var app = await PlatformAppBuilder.Create("--Catalog:Replicas=1").Only("catalog").StartAsync(cancellationToken: ct);
         List<int> pids, services;
+        List<string> serviceNames, runtimeKeys;
         string runDirectory;
         try
         {
             services = ProcessTable.Read().DescendantsOf(app.ProcessIds("catalog")); // dotnet run, and the service it runs
+            serviceNames = services.Select(ProcessTable.Describe).ToList();
+            runtimeKeys = services.Select(ProcessTable.RuntimeFileKey).ToList();
             pids = ProcessTable.Read().DescendantsOf([.. app.ProcessIds("cache"), .. app.ProcessIds("postgres"), .. app.ProcessIds("messaging"), .. services]);
             Assert.True(services.Count >= 2 && pids.Count >= 8, $"expected the catalog, redis, postgres, rabbitmq and their helpers, saw {pids.Count}");
             runDirectory = (string)app.Current("cache-server").Snapshot.Properties.Single(p => p.Name == "executable.workDir").Value!;
@@ -33,10 +36,10 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
         // Stopped before the servers they use, the services shut down cleanly rather than being killed: a killed .NET
         // process leaves its debugger pipes and diagnostic socket in /tmp, run after run.
         var litter = Directory.EnumerateFiles(Path.GetTempPath())
-            .Where(f => services.Any(pid => Path.GetFileName(f).StartsWith($"clr-debug-pipe-{pid}-", StringComparison.Ordinal)
-                || Path.GetFileName(f).StartsWith($"dotnet-diagnostic-{pid}-", StringComparison.Ordinal)))
+            .Where(f => runtimeKeys.Any(key => Path.GetFileName(f).StartsWith($"clr-debug-pipe-{key}", StringComparison.Ordinal)
+                || Path.GetFileName(f).StartsWith($"dotnet-diagnostic-{key}", StringComparison.Ordinal)))
             .ToList();
-        Assert.True(litter.Count == 0, $"killed, not stopped: {string.Join(", ", litter)}");
+        Assert.True(litter.Count == 0, $"killed, not stopped: {string.Join(", ", litter)} (the service's processes: {string.Join("; ", serviceNames)})");
     }
 
     [Fact]
@@ -170,6 +173,17 @@ internal sealed class ProcessTable
         }
 
         return [.. members];
+    }
+
+    /// <summary>
+    /// "pid-start time" as the .NET runtime names its debugger pipes and diagnostic socket (clr-debug-pipe-{pid}-{start}-in):
+    /// the start time (clock ticks since boot, /proc/pid/stat field 22) tells this process's files from those an
+    /// earlier process with the same pid left behind.
+    /// </summary>
+    public static string RuntimeFileKey(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        return $"{pid}-{stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19]}-";
     }
 
     public static string Describe(int pid)

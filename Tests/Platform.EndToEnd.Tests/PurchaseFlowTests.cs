@@ -17,7 +17,7 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         var token = await fixture.App.UserTokenAsync("alice", ct);
         using var notification = fixture.App.CreateAuthorizedClient("gateway", token);
         notification.Timeout = Timeout.InfiniteTimeSpan;
-        using var stream = await OpenStreamAsync(notification, ct);
+        using var stream = await NotificationStream.OpenAsync(notification, ct);
 
         using var order = fixture.App.CreateAuthorizedClient("gateway", token);
         var key = Guid.NewGuid().ToString();
@@ -38,11 +38,11 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, reused.StatusCode);
 
         // The buyer, connected to the notification service, hears about it (order → outbox → RabbitMQ → notification → Redis pub/sub → SSE).
-        var received = await ReadEventAsync(stream, e => (string?)e["orderId"] == orderId, ct);
+        var received = await NotificationStream.ReadAsync(stream, e => (string?)e["orderId"] == orderId, Patience, ct);
         Assert.Equal("OrderReceived", (string?)received["kind"], ignoreCase: true);
 
         // Catalog reserves, payment charges, order confirms: the buyer hears that too.
-        var confirmed = await ReadEventAsync(stream, e => (string?)e["orderId"] == orderId && ((string?)e["kind"])?.Equals("OrderConfirmed", StringComparison.OrdinalIgnoreCase) == true, ct);
+        var confirmed = await NotificationStream.ReadAsync(stream, e => (string?)e["orderId"] == orderId && ((string?)e["kind"])?.Equals("OrderConfirmed", StringComparison.OrdinalIgnoreCase) == true, Patience, ct);
         Assert.NotNull(confirmed);
         var stored = JsonNode.Parse(await order.GetStringAsync($"/api/orders/{orderId}", ct))!;
         Assert.Equal("Confirmed", (string?)stored["status"], ignoreCase: true);
@@ -85,31 +85,6 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         }
 
         return order.SendAsync(request, ct);
-    }
-
-    private static async Task<StreamReader> OpenStreamAsync(HttpClient notification, CancellationToken ct)
-    {
-        var response = await notification.GetAsync("/api/notifications/stream", HttpCompletionOption.ResponseHeadersRead, ct);
-        response.EnsureSuccessStatusCode();
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
-        var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-        Assert.Equal(": connected", await reader.ReadLineAsync(ct));
-        return reader;
-    }
-
-    private static async Task<JsonNode> ReadEventAsync(StreamReader stream, Func<JsonNode, bool> match, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Patience);
-        while (await stream.ReadLineAsync(timeout.Token) is { } line)
-        {
-            if (line.StartsWith("data: ", StringComparison.Ordinal) && JsonNode.Parse(line["data: ".Length..]) is { } data && match(data))
-            {
-                return data;
-            }
-        }
-
-        throw new InvalidOperationException("The event stream ended.");
     }
 
     /// <summary>The services that reported spans of the trace, once all expected have (the exporters send in batches).</summary>

@@ -53,6 +53,63 @@ public sealed class Shop(HttpClient catalog, HttpClient order, HttpClient provid
         return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["id"]!;
     }
 
+    /// <summary>Places <paramref name="count"/> orders for one unit each, four buyers at a time, each pausing
+    /// <paramref name="pace"/> after its order so that the load spans a fault; every order is placed patiently.</summary>
+    public async Task<string[]> PlaceManyPatientlyAsync(int itemId, int count, TimeSpan pace, System.Collections.Concurrent.ConcurrentBag<int> refusals, Action placed, TimeSpan patience, CancellationToken ct)
+    {
+        using var gate = new SemaphoreSlim(4);
+        return await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                var id = await PlacePatientlyAsync(itemId, refusals, patience, ct);
+                placed();
+                await Task.Delay(pace, ct);
+                return id;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+    }
+
+    /// <summary>Places an order for one unit as a real client does through an outage: a 429 or 5xx (or no answer) is
+    /// tried again a second later with the same Idempotency-Key, until it is placed; each refusal is counted (0: no answer).</summary>
+    public async Task<string> PlacePatientlyAsync(int itemId, System.Collections.Concurrent.ConcurrentBag<int> refusals, TimeSpan patience, CancellationToken ct)
+    {
+        var key = Guid.NewGuid().ToString();
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders")
+                {
+                    Content = JsonContent.Create(new { lines = new[] { new { productId = itemId, quantity = 1 } } }),
+                };
+                request.Headers.Add("Idempotency-Key", key);
+                using var response = await Order.SendAsync(request, ct);
+                if (response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK)
+                {
+                    return (string)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct))!["id"]!;
+                }
+
+                refusals.Add((int)response.StatusCode);
+                Assert.True((int)response.StatusCode is 429 or 502 or 503 or 504 or 500,
+                    $"placing an order answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(ct)}");
+            }
+            catch (HttpRequestException)
+            {
+                refusals.Add(0);
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"order with key {key} not placed within {patience}");
+            await Task.Delay(1000, ct);
+        }
+    }
+
     public async Task<string> StatusAsync(string orderId, CancellationToken ct) =>
         ((string)JsonNode.Parse(await Order.GetStringAsync($"/api/orders/{orderId}", ct))!["status"]!).ToLowerInvariant();
 

@@ -21,21 +21,21 @@ public sealed class AspireBehaviourGuardTests
     public async Task A_server_resource_runs_as_a_local_process_behind_its_real_resource_and_endpoint()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await PlatformAppBuilder.Create().Only("cache").StartAsync(TimeSpan.FromMinutes(2), ct);
+        await using var app = await PlatformAppBuilder.Create().Only("catalog-cache").StartAsync(TimeSpan.FromMinutes(2), ct);
         var model = app.Services.GetRequiredService<DistributedApplicationModel>();
-        var cache = model.Resources.OfType<RedisResource>().Single();
+        var cache = model.Resources.OfType<RedisResource>().Single(r => r.Name == "catalog-cache");
 
         Assert.False(cache.Annotations.OfType<ContainerImageAnnotation>().Any(), Changed + "the image annotation came back");
         var endpoint = cache.Annotations.OfType<EndpointAnnotation>().Single();
         Assert.True(endpoint.AllocatedEndpoint is { Address: "127.0.0.1" }, Changed + $"DCP replaced the pinned endpoint: {endpoint.AllocatedEndpoint}");
-        var connectionString = await app.ConnectionStringAsync("cache", ct);
+        var connectionString = await app.ConnectionStringAsync("catalog-cache", ct);
         Assert.StartsWith($"127.0.0.1:{endpoint.AllocatedEndpoint!.Port},", connectionString);
         Assert.Equal("+PONG", await PingAsync(connectionString, ct));
 
-        var snapshot = app.Current("cache").Snapshot;
-        Assert.True(snapshot.HealthReports.Any(r => r.Name == "cache_check" && r.Status == HealthStatus.Healthy),
+        var snapshot = app.Current("catalog-cache").Snapshot;
+        Assert.True(snapshot.HealthReports.Any(r => r.Name == "catalog-cache_check" && r.Status == HealthStatus.Healthy),
             Changed + "Aspire's own Redis health check did not gate the resource: " + string.Join(", ", snapshot.HealthReports.Select(r => $"{r.Name}={r.Status}")));
-        var server = model.Resources.Single(r => r.Name == "cache-server");
+        var server = model.Resources.Single(r => r.Name == "catalog-cache-server");
         Assert.IsType<ExecutableResource>(server);
         Assert.Contains(server.Annotations.OfType<ResourceRelationshipAnnotation>(), r => r.Type == "Parent" && r.Resource == cache);
 
@@ -47,19 +47,19 @@ public sealed class AspireBehaviourGuardTests
     public async Task Stop_and_start_on_the_real_resource_act_on_its_process_and_keep_its_address()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var app = await PlatformAppBuilder.Create().Only("cache").StartAsync(TimeSpan.FromMinutes(2), ct);
-        var connectionString = await app.ConnectionStringAsync("cache", ct);
-        var pid = app.ProcessIds("cache").Single();
+        await using var app = await PlatformAppBuilder.Create().Only("catalog-cache").StartAsync(TimeSpan.FromMinutes(2), ct);
+        var connectionString = await app.ConnectionStringAsync("catalog-cache", ct);
+        var pid = app.ProcessIds("catalog-cache").Single();
 
-        await app.StopAsync("cache", ct);
-        await app.WaitForStoppedAsync("cache", ct);
-        await app.WaitForStoppedAsync("cache-server", ct);
+        await app.StopAsync("catalog-cache", ct);
+        await app.WaitForStoppedAsync("catalog-cache", ct);
+        await app.WaitForStoppedAsync("catalog-cache-server", ct);
         await Assert.ThrowsAnyAsync<SocketException>(() => PingAsync(connectionString, ct));
 
-        await app.StartAsync("cache", ct);
-        await app.WaitForHealthyAsync("cache", TimeSpan.FromSeconds(60), ct);
+        await app.StartAsync("catalog-cache", ct);
+        await app.WaitForHealthyAsync("catalog-cache", TimeSpan.FromSeconds(60), ct);
         Assert.Equal("+PONG", await PingAsync(connectionString, ct));
-        Assert.NotEqual(pid, app.ProcessIds("cache").Single());
+        Assert.NotEqual(pid, app.ProcessIds("catalog-cache").Single());
     }
 
     private static async Task<string?> PingAsync(string connectionString, CancellationToken ct)

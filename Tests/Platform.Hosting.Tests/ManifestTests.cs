@@ -37,6 +37,13 @@ public sealed class ManifestTests
         Assert.True((bool?)manifest["cache-password"]!["inputs"]!["value"]!["secret"]);
         Assert.Equal("{postgres.connectionString};Database=catalogdb", (string?)manifest["catalogdb"]!["connectionString"]);
         Assert.Equal("{cache.connectionString}", (string?)manifest["order"]!["env"]!["ConnectionStrings__cache"]);
+        // each service logs in as its database's owner role, with a generated password, not as the superuser
+        Assert.Equal("value.v0", (string?)manifest["orderdb-owner"]!["type"]);
+        Assert.Equal("Host={postgres.bindings.tcp.host};Port={postgres.bindings.tcp.port};Username=order_service;Password={orderdb-owner-password.value};Database=orderdb",
+            (string?)manifest["orderdb-owner"]!["connectionString"]);
+        Assert.Equal("{orderdb-owner.connectionString}", (string?)manifest["order"]!["env"]!["ConnectionStrings__orderdb"]);
+        Assert.True((bool?)manifest["orderdb-owner-password"]!["inputs"]!["value"]!["secret"]);
+        Assert.DoesNotContain(manifest, r => r.Key.EndsWith("-sentinel-1", StringComparison.Ordinal) || r.Key.EndsWith("-replica", StringComparison.Ordinal));
         // the shared Redis never evicts (state); the catalog cache's own evicts its least recently used keys
         Assert.EndsWith("--maxmemory-policy noeviction", (string?)manifest["cache"]!["args"]![1]);
         Assert.EndsWith("--maxmemory-policy allkeys-lru", (string?)manifest["catalog-cache"]!["args"]![1]);

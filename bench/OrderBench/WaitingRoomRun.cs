@@ -151,7 +151,7 @@ public static class WaitingRoomRun
         var oversold = Math.Max(0, confirmed - units) + Math.Max(0, -stock);
 
         Console.WriteLine(await memory);
-        Console.WriteLine($"joins: {Stats.Of(joinLatencies)}; refused and retried: {string.Join(", ", refusals.Select(r => $"{r.Key} ×{r.Value}"))}");
+        Console.WriteLine($"joins: {Stats.Of(joinLatencies)}; refused and retried: {(refusals.IsEmpty ? "none" : string.Join(", ", refusals.Select(r => $"{r.Key} ×{r.Value}")))}");
         Console.WriteLine($"states at the end: {string.Join(", ", outcomes.GroupBy(o => o.State).Select(g => $"{g.Key} {g.Count()}"))}; {polls} status polls in {(finished - started).TotalSeconds:0} s");
         Console.WriteLine($"admitted: {admitted.Count} at {(span > 0 ? (admitted.Count - 1) / span : 0):0.0}/s (configured {rate}/s); sale figures: {figures.ToJsonString()}");
         Console.WriteLine($"join -> admitted (server clock): {Stats.Of(toAdmitted)} (joins were before the start)");

@@ -48,12 +48,13 @@ internal sealed partial class ParkedMessageRedriver(
                 // no automatic recovery: a connection that failed is dropped below and a new one made on the next pass
                 _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver", AutomaticRecoveryEnabled = false }
                     .CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
-                var healthy = (await health.CheckHealthAsync(stoppingToken).ConfigureAwait(false)).Status == HealthStatus.Healthy;
+                // counted first: the health checks (a round trip to every dependency) run only when something is parked
+                bool? healthy = null;
                 foreach (var queue in queues.Names)
                 {
                     var parked = await CountAsync(queue + "_error", stoppingToken).ConfigureAwait(false);
                     metrics.RecordParked(queue, parked);
-                    if (parked > 0 && healthy)
+                    if (parked > 0 && (healthy ??= (await health.CheckHealthAsync(stoppingToken).ConfigureAwait(false)).Status == HealthStatus.Healthy))
                     {
                         await RedriveAsync(queue, stoppingToken).ConfigureAwait(false);
                     }

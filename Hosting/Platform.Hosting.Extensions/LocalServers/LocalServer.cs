@@ -33,11 +33,14 @@ internal abstract class LocalServer(ContainerResource resource)
     public virtual IEnumerable<KeyValuePair<string, string>> Environment(ServerDirectories directories) => [];
 
     /// <summary>One line a newcomer can act on when a binary is missing (which, and the Debian package to install), else null.</summary>
-    public string? MissingBinaries()
+    public string? MissingBinaries() => MissingBinaries(Resource.Name, RequiredBinaries);
+
+    /// <summary>The same line for any resource that runs one of these binaries (Redis's replica and sentinels).</summary>
+    internal static string? MissingBinaries(string resourceName, IEnumerable<RequiredBinary> binaries)
     {
-        var missing = RequiredBinaries.Where(b => !File.Exists(b.Path)).ToList();
+        var missing = binaries.Where(b => !File.Exists(b.Path)).ToList();
         return missing.Count == 0 ? null
-            : $"{Resource.Name}: {string.Join(", ", missing.Select(m => m.Path))} not found. Install the Debian package: " +
+            : $"{resourceName}: {string.Join(", ", missing.Select(m => m.Path))} not found. Install the Debian package: " +
               $"apt-get install -y --no-install-recommends {string.Join(' ', missing.Select(m => m.DebianPackage).Distinct())}";
     }
 

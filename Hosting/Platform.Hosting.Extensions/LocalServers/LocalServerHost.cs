@@ -251,7 +251,7 @@ internal sealed class LocalServerHost
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IDistributedApplicationBuilder, string> RunDirectories = [];
 
     /// <summary>One scratch directory per AppHost run, shared by its servers and removed when it stops.</summary>
-    private static string RunDirectoryOf(IDistributedApplicationBuilder builder) =>
+    internal static string RunDirectoryOf(IDistributedApplicationBuilder builder) =>
         RunDirectories.GetValue(builder, b =>
         {
             var run = ServerDirectories.CreateRunDirectory();

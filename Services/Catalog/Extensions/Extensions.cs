@@ -10,9 +10,7 @@ public static class Extensions
     /// <summary>Everything the catalog registers: its clients, cache, data access, inventory and background work.</summary>
     public static IHostApplicationBuilder AddCatalogServices(this IHostApplicationBuilder builder)
     {
-        // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
-        // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
-        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
+        builder.AddStateRedis("cache");
         // the cache's own Redis, which evicts (AppHost): nothing but cached copies goes there
         builder.AddKeyedRedisClient(CatalogCacheExtensions.RedisName, configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
         builder.AddServiceDatabase("catalogdb").AddSchemaMigrations("catalog", Migrations.All);

@@ -21,6 +21,8 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
     // this replica's memory only: Redis and the backplane were done by the writer
     private static readonly FusionCacheEntryOptions MemoryOnly = new() { SkipDistributedCacheRead = true, SkipDistributedCacheWrite = true, SkipBackplaneNotifications = true };
 
+    // fail-safe on: FusionCache's backplane then tells the other replicas to expire their copy, not to drop it
+    private readonly FusionCacheEntryOptions _stockExpiry = options.Value.ItemEntry();
     private readonly ConcurrentDictionary<string, Barrier> _barriers = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -28,18 +30,29 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
     public Task Subscribed => _subscribed.Task;
 
     /// <summary>Drops the item and every listing page it appears on, in every replica. Redis failures are logged, not thrown: the write is committed.</summary>
-    public async Task InvalidateAsync(int? itemId, IEnumerable<string> tags, CancellationToken cancellationToken)
+    public Task InvalidateAsync(int? itemId, IEnumerable<string> tags, CancellationToken cancellationToken) =>
+        InvalidateAsync(itemId, tags.ToList(), stockOnly: false, cancellationToken);
+
+    /// <summary>
+    /// After a reservation or a release, which change the item's stock and nothing else: every replica's copy is
+    /// expired rather than dropped, so the next read goes to the database, and while the database is away fail-safe
+    /// still answers with the copy from before (its stock out of date, its price not). Dropped, the items being
+    /// ordered, the busiest, would be the ones the catalog cannot serve in an outage.
+    /// </summary>
+    public Task InvalidateStockAsync(int itemId, CancellationToken cancellationToken) =>
+        InvalidateAsync(itemId, [], stockOnly: true, cancellationToken);
+
+    private async Task InvalidateAsync(int? itemId, List<string> tagList, bool stockOnly, CancellationToken cancellationToken)
     {
         if (options.Value.Mode == CatalogCacheMode.None)
         {
             return;
         }
 
-        var tagList = tags.ToList();
         try
         {
-            await RemoveAsync(itemId, tagList, entryOptions: null, cancellationToken);
-            await WaitForEveryReplicaAsync(itemId, tagList, cancellationToken);
+            await EvictAsync(itemId, tagList, stockOnly, entryOptions: null, cancellationToken);
+            await WaitForEveryReplicaAsync(itemId, tagList, stockOnly, cancellationToken);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -48,8 +61,8 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
             logger.LogWarning("Cache invalidation after a write to item {ItemId} did not reach Redis: {Message}", itemId, ex.Message);
         }
 
-        // a read that missed just before the commit may store the old row after our removal: remove once more
-        _ = SecondPassAsync(itemId, tagList);
+        // a read that missed just before the commit may store the old row after our eviction: evict once more
+        _ = SecondPassAsync(itemId, tagList, stockOnly);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -87,12 +100,15 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
         }
     }
 
-    private async Task RemoveAsync(int? itemId, List<string> tags, FusionCacheEntryOptions? entryOptions, CancellationToken cancellationToken)
+    private async Task EvictAsync(int? itemId, List<string> tags, bool stockOnly, FusionCacheEntryOptions? entryOptions, CancellationToken cancellationToken)
     {
+        // a stock-only change expires the item (kept for fail-safe); any other removes it
         var removals = new List<Task>(2);
         if (itemId is { } id)
         {
-            removals.Add(cache.RemoveAsync(CatalogCacheKeys.Item(id), entryOptions, cancellationToken).AsTask());
+            removals.Add(stockOnly
+                ? cache.ExpireAsync(CatalogCacheKeys.Item(id), entryOptions ?? _stockExpiry, cancellationToken).AsTask()
+                : cache.RemoveAsync(CatalogCacheKeys.Item(id), entryOptions, cancellationToken).AsTask());
         }
 
         if (tags.Count > 0)
@@ -103,14 +119,14 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
         await Task.WhenAll(removals);
     }
 
-    private async Task WaitForEveryReplicaAsync(int? itemId, List<string> tags, CancellationToken cancellationToken)
+    private async Task WaitForEveryReplicaAsync(int? itemId, List<string> tags, bool stockOnly, CancellationToken cancellationToken)
     {
         var nonce = Guid.NewGuid().ToString("N");
         var barrier = new Barrier();
         _barriers[nonce] = barrier;
         try
         {
-            barrier.Expect(await redis.GetSubscriber().PublishAsync(InvalidationChannel, Format(nonce, itemId, tags)).WaitAsync(cancellationToken));
+            barrier.Expect(await redis.GetSubscriber().PublishAsync(InvalidationChannel, Format(nonce, itemId, tags, stockOnly)).WaitAsync(cancellationToken));
             await barrier.Completed.WaitAsync(options.Value.InvalidationAckTimeout, cancellationToken);
         }
         catch (TimeoutException)
@@ -123,12 +139,12 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
         }
     }
 
-    private async Task SecondPassAsync(int? itemId, List<string> tags)
+    private async Task SecondPassAsync(int? itemId, List<string> tags, bool stockOnly)
     {
         try
         {
             await Task.Delay(SecondPassDelay);
-            await RemoveAsync(itemId, tags, entryOptions: null, CancellationToken.None);
+            await EvictAsync(itemId, tags, stockOnly, entryOptions: null, CancellationToken.None);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
@@ -139,10 +155,10 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
     /// <summary>One message at a time, in publish order: evict this replica's copies, then acknowledge.</summary>
     private async Task OnInvalidationAsync(ChannelMessage message)
     {
-        var (nonce, itemId, tags) = Parse(message.Message.ToString());
+        var (nonce, itemId, tags, stockOnly) = Parse(message.Message.ToString());
         try
         {
-            await RemoveAsync(itemId, tags, MemoryOnly, CancellationToken.None);
+            await EvictAsync(itemId, tags, stockOnly, MemoryOnly, CancellationToken.None);
             await redis.GetSubscriber().PublishAsync(AckChannel, nonce);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
@@ -162,15 +178,16 @@ public sealed class CatalogInvalidator(IFusionCache cache, IConnectionMultiplexe
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e) =>
         _ = cache.ClearAsync(allowFailSafe: false, MemoryOnly).AsTask();
 
-    /// <summary>"nonce|itemId|tag,tag": tags are built from ids and fixed words, without '|' or ','.</summary>
-    private static string Format(string nonce, int? itemId, List<string> tags) =>
-        string.Create(CultureInfo.InvariantCulture, $"{nonce}|{itemId}|{string.Join(',', tags)}");
+    /// <summary>"nonce|itemId|tag,tag|stock": tags are built from ids and fixed words, without '|' or ','; the last
+    /// part is "stock" for a stock-only change (a replica that does not know it drops the copy, the safe side).</summary>
+    private static string Format(string nonce, int? itemId, List<string> tags, bool stockOnly) =>
+        string.Create(CultureInfo.InvariantCulture, $"{nonce}|{itemId}|{string.Join(',', tags)}|{(stockOnly ? "stock" : "")}");
 
-    private static (string Nonce, int? ItemId, List<string> Tags) Parse(string message)
+    private static (string Nonce, int? ItemId, List<string> Tags, bool StockOnly) Parse(string message)
     {
         var parts = message.Split('|');
         int? itemId = int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? id : null;
-        return (parts[0], itemId, [.. parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries)]);
+        return (parts[0], itemId, [.. parts[2].Split(',', StringSplitOptions.RemoveEmptyEntries)], parts.Length > 3 && parts[3] == "stock");
     }
 
     /// <summary>Counts acknowledgements, which may arrive before PUBLISH's reply tells how many to expect.</summary>

@@ -111,7 +111,7 @@ public sealed class InventoryService(NpgsqlDataSource dataSource, CatalogInvalid
         return await command.ExecuteScalarAsync(cancellationToken) as string == "released" ? ReservationStatus.AlreadyReleased : ReservationStatus.Reserved;
     }
 
-    // stock is part of the cached product, so a reservation is a write like any other
+    // stock is part of the cached product: a reservation invalidates it, keeping the old copy for fail-safe
     private Task InvalidateAsync(IEnumerable<int> itemIds, CancellationToken cancellationToken) =>
-        Task.WhenAll(itemIds.Select(id => invalidator.InvalidateAsync(id, [], cancellationToken)));
+        Task.WhenAll(itemIds.Select(id => invalidator.InvalidateStockAsync(id, cancellationToken)));
 }

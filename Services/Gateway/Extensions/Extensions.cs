@@ -11,8 +11,7 @@ public static class Extensions
     /// <summary>Everything the gateway registers: the proxy and its routes, token validation and the per-client limit.</summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
     {
-        // FailFast: while Redis is unreachable the limiter decides locally at once (docs/rate-limiting.md)
-        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
+        builder.AddStateRedis("cache");
 
         // Routes and clusters are configuration (section ReverseProxy, appsettings.json): what is public is readable in
         // one file. Destinations are service names, resolved through service discovery like any HttpClient's.

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Notification.Infrastructure;
 using StackExchange.Redis;
@@ -29,7 +28,8 @@ public static class NotificationsApi
 
     /// <summary>
     /// Server-Sent Events: every notification published for the buyer, from whichever replica consumed it, because each
-    /// stream subscribes to the buyer's Redis channel. A bounded queue per stream drops the oldest events for a client
+    /// stream subscribes to the buyer's Redis channel; what pub/sub missed (a failover) comes from the feed within a
+    /// keep-alive (<see cref="LiveNotifications"/>). A bounded queue per stream drops the oldest events for a client
     /// too slow to read; the client can re-read the feed (GET /api/notifications) after reconnecting. A buyer holds at
     /// most <see cref="StreamLeases.MaxStreamsPerBuyer"/> streams at once, across replicas.
     /// </summary>
@@ -56,9 +56,8 @@ public static class NotificationsApi
     private static async Task StreamHeldAsync(ClaimsPrincipal user, HttpContext http, IConnectionMultiplexer redis, StreamLeases leases, CancellationToken cancellationToken)
     {
         var buyer = user.BuyerId();
-        string? lease;
-        ChannelMessageQueue subscription;
-        var events = Channel.CreateBounded<string>(new BoundedChannelOptions(256) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+        string? lease = null;
+        LiveNotifications? live = null;
         try
         {
             lease = await leases.TryAcquireAsync(buyer, cancellationToken);
@@ -70,19 +69,30 @@ public static class NotificationsApi
                 return;
             }
 
-            subscription = await redis.GetSubscriber().SubscribeAsync(NotificationFeed.Channel(buyer)).WaitAsync(cancellationToken);
+            live = await LiveNotifications.SubscribeAsync(redis, buyer);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
+            await Release(leases, buyer, lease);
             http.Response.Headers.RetryAfter = "5";
             await TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Notifications unavailable",
                 detail: "Live notifications are unavailable for a moment; retry, or read the feed.").ExecuteAsync(http);
             return;
         }
 
-        subscription.OnMessage(message => events.Writer.TryWrite((string)message.Message!));
-        await using var end = new EndStream(subscription, leases, buyer, lease);
+        await using var subscription = live;
+        try
+        {
+            await SendAsync(http, live, leases, buyer, lease, cancellationToken);
+        }
+        finally
+        {
+            await Release(leases, buyer, lease);
+        }
+    }
 
+    private static async Task SendAsync(HttpContext http, LiveNotifications live, StreamLeases leases, string buyer, string lease, CancellationToken cancellationToken)
+    {
         http.Response.Headers.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
@@ -99,7 +109,8 @@ public static class NotificationsApi
                 string frame;
                 try
                 {
-                    frame = Frame(await events.Reader.ReadAsync(wait.Token));
+                    var (id, json) = await live.NextAsync(wait.Token);
+                    frame = Frame(id, json);
                 }
                 catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
@@ -112,6 +123,7 @@ public static class NotificationsApi
                 {
                     renewed.Restart();
                     await Renew(leases, buyer, lease);
+                    await live.ReconcileAsync(cancellationToken);
                 }
             }
         }
@@ -127,32 +139,28 @@ public static class NotificationsApi
         {
             await leases.RenewAsync(buyer, lease);
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Redis is down: the stream has no events either; the lease is renewed at the next keep-alive
         }
     }
 
-    private static string Frame(string json)
-    {
-        var id = System.Text.Json.JsonDocument.Parse(json).RootElement.GetProperty("id").GetString();
-        return new StringBuilder().Append("id: ").Append(id).Append("\nevent: notification\ndata: ").Append(json).Append("\n\n").ToString();
-    }
+    private static string Frame(string id, string json) =>
+        new StringBuilder().Append("id: ").Append(id).Append("\nevent: notification\ndata: ").Append(json).Append("\n\n").ToString();
 
-    /// <summary>Leaves the buyer's channel and gives the lease back when the stream ends, however it ends.</summary>
-    private sealed class EndStream(ChannelMessageQueue subscription, StreamLeases leases, string buyer, string lease) : IAsyncDisposable
+    /// <summary>Gives the lease back when the stream ends, however it ends.</summary>
+    private static async Task Release(StreamLeases leases, string buyer, string? lease)
     {
-        public async ValueTask DisposeAsync()
+        try
         {
-            try
+            if (lease is not null)
             {
-                await subscription.UnsubscribeAsync().ConfigureAwait(false);
-                await leases.ReleaseAsync(buyer, lease).ConfigureAwait(false);
+                await leases.ReleaseAsync(buyer, lease);
             }
-            catch (RedisException)
-            {
-                // Redis is down: the subscription went with the connection, and the lease expires by itself
-            }
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis is down: the lease expires by itself
         }
     }
 }

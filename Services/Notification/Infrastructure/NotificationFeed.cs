@@ -13,8 +13,19 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, IConnectionMul
     public const int FeedLength = 50;
 
     /// <summary>A buyer's feed is a copy of the database's newest rows: one quiet for this long goes, and is read
-    /// from PostgreSQL until the next notification writes it again.</summary>
-    public static readonly TimeSpan FeedLifetime = TimeSpan.FromDays(30);
+    /// from PostgreSQL until the next notification rebuilds it. A day: the never-evicting Redis then holds the feeds of
+    /// the day's buyers (at most 50 entries each), not of every buyer of a month.</summary>
+    public static readonly TimeSpan FeedLifetime = TimeSpan.FromDays(1);
+
+    /// <summary>KEYS: feed. ARGV: member, score, length, lifetime ms. Adds to a feed that exists (1); a feed that is
+    /// gone is left alone (0), because a feed of one entry would hide the older ones PostgreSQL still has.</summary>
+    private const string AddToLiveFeed = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+        redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[3]) + 1))
+        redis.call('PEXPIRE', KEYS[1], ARGV[4])
+        return 1
+        """;
 
     public static string FeedKey(string buyerId) => $"notifications:feed:{buyerId}";
 
@@ -23,8 +34,11 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, IConnectionMul
     /// <summary>Inside the consumer's inbox transaction. Redis work happens before the commit: if Redis is down the
     /// transaction rolls back and the message is retried, so the feed never misses a stored notification. A retry
     /// after a failed commit re-adds the same member (no duplicate) and may publish twice; clients de-duplicate by id.</summary>
-    public async Task AddAsync(Model.Notification notification, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    public async Task AddAsync(Model.Notification created, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
+        // as PostgreSQL keeps it (UTC, whole microseconds), so the feed's entry is the same string whether it was
+        // written from here or rebuilt from the database
+        var notification = created with { CreatedAt = new DateTimeOffset(created.CreatedAt.UtcTicks - (created.CreatedAt.UtcTicks % 10), TimeSpan.Zero) };
         await using (var insert = new NpgsqlCommand(
             "INSERT INTO notifications (id, buyer_id, order_id, kind, message, created_at) VALUES (@id, @buyer, @order, @kind, @message, @at) ON CONFLICT (id) DO NOTHING",
             transaction.Connection, transaction))
@@ -39,14 +53,24 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, IConnectionMul
         }
 
         var json = JsonSerializer.Serialize(notification, NotificationJson.Options);
-        // One round trip: the four commands leave together.
+        // One round trip: the script and the publish leave together.
+        var feed = FeedKey(notification.BuyerId);
         var batch = redis.GetDatabase().CreateBatch();
-        var add = batch.SortedSetAddAsync(FeedKey(notification.BuyerId), json, notification.CreatedAt.ToUnixTimeMilliseconds());
-        var trim = batch.SortedSetRemoveRangeByRankAsync(FeedKey(notification.BuyerId), 0, -(FeedLength + 1));
-        var expire = batch.KeyExpireAsync(FeedKey(notification.BuyerId), FeedLifetime);
+        var add = batch.ScriptEvaluateAsync(AddToLiveFeed, [feed], [json, notification.CreatedAt.ToUnixTimeMilliseconds(), FeedLength, (long)FeedLifetime.TotalMilliseconds]);
         var publish = batch.PublishAsync(Channel(notification.BuyerId), json);
         batch.Execute();
-        await Task.WhenAll(add, trim, expire, publish).WaitAsync(cancellationToken);
+        await Task.WhenAll(add, publish).WaitAsync(cancellationToken);
+        if ((long)(await add) == 0)
+        {
+            // the feed had lapsed: rebuilt from the database's newest rows, this one included (same transaction)
+            var rows = await ReadAsync(notification.BuyerId, transaction.Connection!, transaction, cancellationToken);
+            var rebuild = redis.GetDatabase().CreateBatch();
+            var added = rebuild.SortedSetAddAsync(feed, [.. rows.Select(n => new SortedSetEntry(JsonSerializer.Serialize(n, NotificationJson.Options), n.CreatedAt.ToUnixTimeMilliseconds()))]);
+            var trimmed = rebuild.SortedSetRemoveRangeByRankAsync(feed, 0, -(FeedLength + 1));
+            var expires = rebuild.KeyExpireAsync(feed, FeedLifetime);
+            rebuild.Execute();
+            await Task.WhenAll(added, trimmed, expires).WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Newest first, from Redis; from PostgreSQL when Redis is unavailable.</summary>
@@ -70,8 +94,14 @@ public sealed class NotificationFeed(NpgsqlDataSource dataSource, IConnectionMul
 
     private async Task<IReadOnlyList<Model.Notification>> FromDatabaseAsync(string buyerId, CancellationToken cancellationToken)
     {
-        await using var command = dataSource.CreateCommand(
-            "SELECT id, order_id, kind, message, created_at FROM notifications WHERE buyer_id = @buyer ORDER BY created_at DESC LIMIT @limit");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadAsync(buyerId, connection, transaction: null, cancellationToken);
+    }
+
+    private static async Task<IReadOnlyList<Model.Notification>> ReadAsync(string buyerId, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT id, order_id, kind, message, created_at FROM notifications WHERE buyer_id = @buyer ORDER BY created_at DESC LIMIT @limit", connection, transaction);
         command.Parameters.AddWithValue("buyer", buyerId);
         command.Parameters.AddWithValue("limit", FeedLength);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);

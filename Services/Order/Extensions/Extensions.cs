@@ -9,9 +9,7 @@ internal static class Extensions
     /// <summary>Everything the order service registers: its clients, database and schema, messaging and background work.</summary>
     public static IHostApplicationBuilder AddOrderServices(this IHostApplicationBuilder builder)
     {
-        // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
-        // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
-        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
+        builder.AddStateRedis("cache");
         builder.AddServiceDatabase("orderdb").AddSchemaMigrations("order", OrderingSchema.Migrations);
         builder.AddRabbitMQMessaging("messaging", bus =>
         {

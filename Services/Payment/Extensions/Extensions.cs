@@ -18,9 +18,7 @@ public static class Extensions
 
     public static IHostApplicationBuilder AddPaymentServices(this IHostApplicationBuilder builder)
     {
-        // FailFast: while Redis is unreachable a command fails at once instead of queueing until its timeout, so
-        // the cache, the limiter and the locks fall back within milliseconds (docs/caching.md, "Redis down").
-        builder.AddRedisClient("cache", configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
+        builder.AddStateRedis("cache");
         builder.AddDistributedLocks();
         builder.AddServiceDatabase("paymentdb").AddSchemaMigrations("payment", PaymentsSchema.Migrations);
         builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.SectionName));

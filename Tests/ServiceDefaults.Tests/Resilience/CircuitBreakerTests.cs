@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Platform.ServiceDefaults.Resilience;
 using Platform.ServiceDefaults.Tests.Support;
 using Polly.CircuitBreaker;
@@ -31,7 +32,7 @@ public sealed class CircuitBreakerTests
     public async Task Failures_open_the_circuit_which_then_fails_fast_and_closes_after_a_good_probe()
     {
         var clock = new ManualTimeProvider();
-        var logs = new CapturingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var handler = new ScriptedHandler()
             .Then(HttpStatusCode.InternalServerError)
             .Then(HttpStatusCode.InternalServerError)
@@ -53,7 +54,7 @@ public sealed class CircuitBreakerTests
         await Assert.ThrowsAsync<BrokenCircuitException>(() => client.GetAsync("http://127.0.0.1:1/pay", Ct));
         Assert.Equal(4, handler.Attempts);
         Assert.Equal([("payment", "open", 1L)], stateChanges.Changes);
-        var opened = Assert.Single(logs.Logs, l => l.Message.Contains("opened"));
+        var opened = Assert.Single(logs.Collector.GetSnapshot(), l => l.Message.Contains("opened"));
         Assert.Equal(LogLevel.Warning, opened.Level);
         Assert.Equal("Circuit breaker of HttpClient 'payment' opened for 00:00:30; last failure: HTTP 500", opened.Message);
 
@@ -75,7 +76,7 @@ public sealed class CircuitBreakerTests
         Assert.Equal(6, handler.Attempts);
         Assert.Equal(["open", "half_open", "closed"], stateChanges.Changes.Select(c => c.State));
         Assert.All(stateChanges.Changes, c => Assert.Equal("payment", c.Client));
-        Assert.Contains(logs.Logs, l => l.Message == "Circuit breaker of HttpClient 'payment' closed");
+        Assert.Contains(logs.Collector.GetSnapshot(), l => l.Message == "Circuit breaker of HttpClient 'payment' closed");
     }
 
     [Fact]
@@ -83,7 +84,7 @@ public sealed class CircuitBreakerTests
     {
         // The library's behaviour (dotnet/extensions#5021): ConfigureHttpClientDefaults builds one pipeline for every
         // client, so one failing dependency opens the circuit of all the clients that use the default handler.
-        var logs = new CapturingLoggerProvider();
+        var logs = new FakeLoggerProvider();
         var failing = new ScriptedHandler().Otherwise(HttpStatusCode.ServiceUnavailable);
         var payment = new ScriptedHandler().Otherwise(HttpStatusCode.OK);
         using var host = await ClientContainer.StartAsync(failing, SmallBreaker("HttpClient:Resilience"), logs: logs, configure: builder =>
@@ -101,7 +102,7 @@ public sealed class CircuitBreakerTests
         await Assert.ThrowsAsync<BrokenCircuitException>(() => host.Client("inventory").GetAsync("http://127.0.0.1:1/stock", Ct));
         Assert.Equal(4, failing.Attempts);
         Assert.Equal([("default", "open", 1L)], stateChanges.Changes);
-        Assert.Contains(logs.Logs, l => l.Message.StartsWith("Circuit breaker of HttpClient 'default' opened", StringComparison.Ordinal));
+        Assert.Contains(logs.Collector.GetSnapshot(), l => l.Message.StartsWith("Circuit breaker of HttpClient 'default' opened", StringComparison.Ordinal));
 
         using var paid = await host.Client("payment").GetAsync("http://127.0.0.1:1/pay", Ct);
         Assert.Equal(HttpStatusCode.OK, paid.StatusCode);

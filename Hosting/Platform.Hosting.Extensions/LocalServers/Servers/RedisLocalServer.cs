@@ -19,31 +19,38 @@ internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
     {
         Directory.CreateDirectory(directories.Data);
         var password = redis.PasswordParameter is { } parameter ? await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false) : null;
+        var config = AppendStorage(Config(Port, directories.Data, password), redis, directories.IsPersistent);
+        await PrivateFile.WriteAsync(ConfigPath(directories), config.ToString(), owner: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The lines every Redis process of the system starts with (primary, replica, sentinel).</summary>
+    internal static StringBuilder Config(int port, string directory, string? password)
+    {
         var config = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"port {Port}")
+            .AppendLine(CultureInfo.InvariantCulture, $"port {port}")
             .AppendLine(CultureInfo.InvariantCulture, $"bind {Loopback}")
             .AppendLine("protected-mode yes")
-            .AppendLine(CultureInfo.InvariantCulture, $"dir {directories.Data}")
-            .AppendLine("daemonize no")
-            // always an append-only file (in this run's scratch without a volume): a restarted Redis keeps what it had
-            // (locks' fences, a waiting room's queue). Written before Redis answers, so a killed Redis loses nothing it
-            // acknowledged; fsync is left to the OS (only a machine crash loses the last seconds): a forced fsync on a
-            // busy disk stalls every command, and this Redis serves every hot path of the system
-            .AppendLine("appendonly yes")
+            .AppendLine(CultureInfo.InvariantCulture, $"dir {directory}")
+            .AppendLine("daemonize no");
+        return password is null ? config : config.AppendLine(CultureInfo.InvariantCulture, $"requirepass {password}");
+    }
+
+    /// <summary>
+    /// How a server holding data keeps it and bounds it; a replica gets the primary's, since once promoted it must
+    /// behave as the primary did. Always an append-only file (in this run's scratch without a volume): a restarted
+    /// Redis keeps what it had (locks' fences, a waiting room's queue). Written before Redis answers, so a killed Redis
+    /// loses nothing it acknowledged; fsync is left to the OS (only a machine crash loses the last seconds): a forced
+    /// fsync on a busy disk stalls every command, and this Redis serves every hot path of the system.
+    /// </summary>
+    internal static StringBuilder AppendStorage(StringBuilder config, RedisResource redis, bool persistent)
+    {
+        config.AppendLine("appendonly yes")
             .AppendLine("appendfsync no")
-            .AppendLine(directories.IsPersistent ? "save 60 1" : "save \"\"");
-        if (password is not null)
-        {
-            config.AppendLine(CultureInfo.InvariantCulture, $"requirepass {password}");
-        }
-
-        if (redis.Annotations.OfType<RedisMemoryPolicyAnnotation>().LastOrDefault() is { } memory)
-        {
-            config.AppendLine(CultureInfo.InvariantCulture, $"maxmemory {memory.MaxMemory}")
-                .AppendLine(CultureInfo.InvariantCulture, $"maxmemory-policy {memory.Policy}");
-        }
-
-        await PrivateFile.WriteAsync(ConfigPath(directories), config.ToString(), owner: null, cancellationToken).ConfigureAwait(false);
+            .AppendLine(persistent ? "save 60 1" : "save \"\"");
+        return redis.Annotations.OfType<RedisMemoryPolicyAnnotation>().LastOrDefault() is { } memory
+            ? config.AppendLine(CultureInfo.InvariantCulture, $"maxmemory {memory.MaxMemory}")
+                .AppendLine(CultureInfo.InvariantCulture, $"maxmemory-policy {memory.Policy}")
+            : config;
     }
 
     private static string ConfigPath(ServerDirectories directories) => Path.Combine(directories.Scratch, "redis.conf");

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using StackExchange.Redis;
+
+namespace Platform.Gateway.Tests;
+
+/// <summary>A live stream rides on Redis pub/sub, which can miss a message (a failover leaves a subscription behind);
+/// the buyer's feed, written in the same round trip as the publish, fills the gap, and no notification is sent twice.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class NotificationStreamTests(GatewayFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(45);
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task A_notification_pub_sub_missed_reaches_the_stream_from_the_feed_and_none_is_sent_twice()
+    {
+        var token = await fixture.Buyers.TokenAsync(fixture.App, $"stream-{Guid.NewGuid():N}", Ct);
+        var buyer = PlatformApp.Subject(token);
+        using var stream = await Streams.OpenAsync(fixture.Gateway(token), Ct);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.ConnectionStringAsync("cache", Ct));
+        var db = redis.GetDatabase();
+        var feed = $"notifications:feed:{buyer}";
+        var channel = RedisChannel.Literal($"notifications:live:{buyer}");
+
+        // one published as the service does (feed and channel), one only written to the feed: its publish was missed
+        var published = Notification(buyer, "published");
+        await db.SortedSetAddAsync(feed, published.Json, published.Score);
+        Assert.True(await redis.GetSubscriber().PublishAsync(channel, published.Json) > 0, "no stream listens to the buyer's channel");
+        var missed = Notification(buyer, "missed");
+        await db.SortedSetAddAsync(feed, missed.Json, missed.Score);
+        await db.KeyExpireAsync(feed, TimeSpan.FromDays(1));
+
+        Assert.Equal(published.Id, Id(await Streams.NextNotificationAsync(stream, Patience, Ct)));
+        Assert.Equal(missed.Id, Id(await Streams.NextNotificationAsync(stream, Patience, Ct)));
+
+        // the feed also held the published one: a marker published now is the next event, not a second copy
+        var marker = Notification(buyer, "marker");
+        await redis.GetSubscriber().PublishAsync(channel, marker.Json);
+        Assert.Equal(marker.Id, Id(await Streams.NextNotificationAsync(stream, Patience, Ct)));
+    }
+
+    private static (string Id, string Json, double Score) Notification(string buyer, string message)
+    {
+        var id = Guid.NewGuid().ToString();
+        var at = DateTimeOffset.UtcNow;
+        var json = JsonSerializer.Serialize(new { id, buyerId = buyer, orderId = Guid.NewGuid(), kind = "OrderSubmitted", message, createdAt = at });
+        return (id, json, at.ToUnixTimeMilliseconds());
+    }
+
+    private static string? Id(JsonNode notification) => (string?)notification["id"];
+}
