@@ -57,7 +57,8 @@ public sealed class LimitTests(GatewayFixture fixture)
         // the limit is 2 in this fixture (Streams.OpenAsync waits out the streams other tests just closed)
         using var first = await Streams.OpenAsync(fixture.Gateway(fixture.AliceToken), Ct);
         using var second = await Streams.OpenAsync(fixture.Gateway(fixture.AliceToken), Ct);
-        using (var third = await RefusedWhenSlotFreeAsync(fixture.AliceToken))
+        // refused for alice's limit (429) once no stream another test just closed holds this replica's slots (503)
+        using (var third = await Streams.OpenWaitingOutAsync(fixture.Gateway(fixture.AliceToken), [HttpStatusCode.ServiceUnavailable], Ct))
         {
             Assert.Equal(HttpStatusCode.TooManyRequests, third.Response.StatusCode);
             Assert.Equal("application/problem+json", third.Response.Content.Headers.ContentType?.MediaType);
@@ -75,25 +76,6 @@ public sealed class LimitTests(GatewayFixture fixture)
         first.Dispose();
         using var again = await Streams.OpenAsync(fixture.Gateway(fixture.AliceToken), Ct);
         second.Dispose();
-    }
-
-    /// <summary>A stream over the buyer's limit: its refusal once no closing stream of another test holds this
-    /// replica's slots (503 until then).</summary>
-    private async Task<Streams> RefusedWhenSlotFreeAsync(string token)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var stream = await Streams.TryOpenAsync(fixture.Gateway(token), Ct);
-            if (stream.Response.StatusCode != HttpStatusCode.ServiceUnavailable)
-            {
-                return stream;
-            }
-
-            stream.Dispose();
-            Assert.True(DateTime.UtcNow < deadline, "a closed stream's replica slot was not given back within 30 s");
-            await Task.Delay(200, Ct);
-        }
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)

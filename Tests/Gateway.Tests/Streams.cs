@@ -11,13 +11,21 @@ public sealed class Streams(HttpClient client, HttpResponseMessage response, Str
     /// closed may still hold its buyer's lease (429) or its replica's slot (503) for a moment: those are waited out.</summary>
     public static async Task<Streams> OpenAsync(HttpClient client, CancellationToken ct)
     {
+        var stream = await OpenWaitingOutAsync(client, [HttpStatusCode.TooManyRequests, HttpStatusCode.ServiceUnavailable], ct);
+        Assert.True(stream.Response.IsSuccessStatusCode, $"stream refused: {(int)stream.Response.StatusCode}");
+        return stream;
+    }
+
+    /// <summary>Opens the stream, trying again for up to 30 s while it is refused with one of <paramref name="waitOut"/>;
+    /// returns the first other answer, or the last refusal.</summary>
+    public static async Task<Streams> OpenWaitingOutAsync(HttpClient client, HttpStatusCode[] waitOut, CancellationToken ct)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
             var stream = await TryOpenAsync(client, ct);
-            if (stream.Response.StatusCode is not (HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable) || DateTime.UtcNow > deadline)
+            if (!waitOut.Contains(stream.Response.StatusCode) || DateTime.UtcNow > deadline)
             {
-                Assert.True(stream.Response.IsSuccessStatusCode, $"stream refused: {(int)stream.Response.StatusCode}");
                 return stream;
             }
 

@@ -110,8 +110,10 @@ public sealed class RedisFailoverTests(OutageFixture fixture)
         var moved = (await BucketsAsync(redis)).Count(b => buckets.GetValueOrDefault(b.Key) != b.Value);
         Assert.True(moved > 0, "no rate-limit bucket changed in Redis after the failover");
 
-        // The old primary comes back as a replica of the new one.
+        // The old primary comes back as a replica of the new one, from its first answer: started as a primary, it would
+        // take writes from any client reaching it until the sentinels demote it, and lose them then.
         await fixture.App.StartAsync(primary, Ct);
+        Assert.Equal("slave", await FirstRoleAsync(await fixture.App.ConnectionStringAsync("cache", Ct), primaryPort));
         await Shop.WaitUntilAsync(() => Task.FromResult(redis.GetServers().Any(s => s.EndPoint.ToString()!.EndsWith($":{primaryPort}", StringComparison.Ordinal) && s.IsConnected && s.IsReplica)), Ct, Patience);
 
         TestContext.Current.TestOutputHelper?.WriteLine(
@@ -136,6 +138,29 @@ public sealed class RedisFailoverTests(OutageFixture fixture)
         }
 
         return $"order {status}; confirmation in the feed: {inFeed}; live channels: {string.Join("; ", subscriptions)}";
+    }
+
+    /// <summary>The role a Redis server reports when it first answers (asked directly, not through the sentinels).</summary>
+    private static async Task<string> FirstRoleAsync(string connectionString, int port)
+    {
+        var password = connectionString.Split(',').Single(p => p.StartsWith("password=", StringComparison.Ordinal))["password=".Length..];
+        var options = new ConfigurationOptions { Password = password, AbortOnConnectFail = false, ConnectTimeout = 1_000 };
+        options.EndPoints.Add("127.0.0.1", port);
+        await using var server = await ConnectionMultiplexer.ConnectAsync(options);
+        var role = "";
+        await Shop.WaitUntilAsync(async () =>
+        {
+            try
+            {
+                role = (string)(await server.GetDatabase().ExecuteAsync("ROLE"))[0]!;
+                return true;
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                return false; // not started yet, or still loading its data
+            }
+        }, Ct, Patience);
+        return role;
     }
 
     /// <summary>How many clients listen to the channel, over every server (a subscription held by a replica hears
@@ -258,7 +283,7 @@ public sealed class RedisFailoverTests(OutageFixture fixture)
 
     private static async Task<Dictionary<string, string>> BucketsAsync(ConnectionMultiplexer redis)
     {
-        var primary = redis.GetServers().Single(s => s.IsConnected && !s.IsReplica);
+        var primary = await RedisPrimary.WaitAsync(redis, Ct);
         var buckets = new Dictionary<string, string>();
         await foreach (var key in primary.KeysAsync(pattern: "gateway:ratelimit:*"))
         {

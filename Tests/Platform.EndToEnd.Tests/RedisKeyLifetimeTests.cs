@@ -29,7 +29,7 @@ public sealed class RedisKeyLifetimeTests(AppHostFixture fixture)
 
         await using var redis = await ConnectionMultiplexer.ConnectAsync(
             RedisConnection(await fixture.App.ConnectionStringAsync("cache", ct)));
-        var server = redis.GetServers().Single(s => s.IsConnected && !s.IsReplica); // the primary (the sentinels name it)
+        var server = await RedisPrimary.WaitAsync(redis, ct);
         var forever = new List<string>();
         var keys = 0;
         await foreach (var key in server.KeysAsync(pageSize: 1000))

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Xunit;
 
 namespace Platform.Messaging.Tests;
@@ -27,14 +28,44 @@ public sealed class ParkedMessageTests(MessagingFixture fixture)
         // in the fixture), and meanwhile the metric counts it.
         MessagingFixture.Failing.TryRemove(name, out _);
         var sawParked = false;
-        await OutboxFailureTests.WaitUntilAsync(() =>
+        try
         {
-            sawParked |= metrics.Parked("recording") > 0;
-            return Task.FromResult(MessagingFixture.Received.ContainsKey(id));
-        }, TimeSpan.FromSeconds(60));
+            await OutboxFailureTests.WaitUntilAsync(() =>
+            {
+                sawParked |= metrics.Parked("recording") > 0;
+                return Task.FromResult(MessagingFixture.Received.ContainsKey(id));
+            }, TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The parked message was not re-driven to its consumer within 60 s. {await WhereIsItAsync(name, metrics, ct)}");
+        }
+
         Assert.True(sawParked, "platform.messaging.parked never counted the parked message");
         var received = MessagingFixture.Received[id];
         Assert.Equal(name, received.Name);
         Assert.Equal(1L, await fixture.ScalarAsync("SELECT count(*) FROM effects WHERE message_id = @id", id));
+    }
+
+    /// <summary>What a failure needs to be understood: the health the re-driver waits for, how often the consumer saw
+    /// the message, and which queue holds it after how many re-drives.</summary>
+    private async Task<string> WhereIsItAsync(string name, MessagingMetrics metrics, CancellationToken ct)
+    {
+        var report = await fixture.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(ct);
+        var health = string.Join(", ", report.Entries.Select(e => $"{e.Key}: {e.Value.Status} {e.Value.Description}"));
+        var attempts = MessagingFixture.Attempts.TryGetValue(name, out var n) ? n : 0;
+        await using var connection = await fixture.ConnectToBrokerAsync(ct);
+        var places = new List<string>();
+        foreach (var queue in new[] { "recording", "recording_error" })
+        {
+            if (await MessagingFixture.FindInQueueAsync(connection, queue, name, ct) is { } message)
+            {
+                var redrives = message.BasicProperties.Headers?.TryGetValue("Platform-Redrives", out var r) == true ? r : 0;
+                places.Add($"{queue} after {redrives} re-drives");
+            }
+        }
+
+        return $"Health: {report.Status} ({health}). Consumer attempts: {attempts}. Parked (metric): {metrics.Parked("recording")}. " +
+            $"Found in: {(places.Count == 0 ? "no queue" : string.Join(", ", places))}.";
     }
 }

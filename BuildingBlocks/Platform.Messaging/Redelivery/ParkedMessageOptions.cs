@@ -17,6 +17,9 @@ public sealed class ParkedMessageOptions
     /// <summary>How often the error queues are measured and, when the service is healthy, re-driven.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest a pass may take before its connection is dropped and the next pass starts afresh.</summary>
+    public TimeSpan PassTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Messages looked at per queue per pass: a pass stays short however many are parked.</summary>
     public int MaxPerPass { get; set; } = 1_000;
 

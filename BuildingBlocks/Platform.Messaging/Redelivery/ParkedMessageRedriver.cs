@@ -26,12 +26,13 @@ internal sealed partial class ParkedMessageRedriver(
     TimeProvider time,
     ILogger<ParkedMessageRedriver> logger) : BackgroundService
 {
-    public const string RedrivesHeader = "Platform-Redrives";
+    private const string RedrivesHeader = "Platform-Redrives";
 
     private const string FaultTimestampHeader = "MT-Fault-Timestamp";
 
     private readonly HashSet<string> _reportedExhausted = [];
     private IConnection? _connection;
+    private string? _heldBackBecause;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,43 +44,96 @@ internal sealed partial class ParkedMessageRedriver(
                 continue;
             }
 
+            // A pass is bounded: a broker that stops answering mid-pass (a publish waiting for a confirm that never
+            // comes) must not stall every later pass.
+            using var pass = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+            pass.CancelAfter(options.Value.PassTimeout);
             try
             {
-                // no automatic recovery: a connection that failed is dropped below and a new one made on the next pass
-                _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver", AutomaticRecoveryEnabled = false }
-                    .CreateConnectionAsync(stoppingToken).ConfigureAwait(false);
-                // counted first: the health checks (a round trip to every dependency) run only when something is parked
-                bool? healthy = null;
-                foreach (var queue in queues.Names)
-                {
-                    var parked = await CountAsync(queue + "_error", stoppingToken).ConfigureAwait(false);
-                    metrics.RecordParked(queue, parked);
-                    if (parked > 0 && (healthy ??= (await health.CheckHealthAsync(stoppingToken).ConfigureAwait(false)).Status == HealthStatus.Healthy))
-                    {
-                        await RedriveAsync(queue, stoppingToken).ConfigureAwait(false);
-                    }
-                }
+                await PassAsync(pass.Token).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
-                // The broker is away: the messages wait where they are; the next pass tries again.
+                // The broker is away or stuck: the messages wait where they are; the next pass tries on a new connection.
                 LogPassFailed(ex);
-                if (_connection is not null)
-                {
-                    await _connection.DisposeAsync().ConfigureAwait(false);
-                    _connection = null;
-                }
+                await DropConnectionAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task PassAsync(CancellationToken cancellationToken)
+    {
+        // no automatic recovery: a connection that failed is dropped and a new one made on the next pass
+        _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver", AutomaticRecoveryEnabled = false }
+            .CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
+        // counted first: the health checks (a round trip to every dependency) run only when something is parked
+        HealthReport? report = null;
+        foreach (var queue in queues.Names)
+        {
+            var parked = await CountAsync(queue + "_error", cancellationToken).ConfigureAwait(false);
+            metrics.RecordParked(queue, parked);
+            if (parked == 0)
+            {
+                continue;
+            }
+
+            report ??= await health.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
+            if (report.Status == HealthStatus.Healthy)
+            {
+                await RedriveAsync(queue, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        ReportHeldBack(report);
+    }
+
+    /// <summary>Says once, when it starts and when it ends, that parked messages wait for the service to be healthy
+    /// again, and which checks fail: an operator sees why the parked count does not fall.</summary>
+    private void ReportHeldBack(HealthReport? report)
+    {
+        var because = report is { Status: not HealthStatus.Healthy }
+            ? string.Join(", ", report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => $"{e.Key} {e.Value.Status}"))
+            : null;
+        if (because == _heldBackBecause)
+        {
+            return;
+        }
+
+        if (because is null)
+        {
+            LogReleased();
+        }
+        else
+        {
+            LogHeldBack(because);
+        }
+
+        _heldBackBecause = because;
+    }
+
+    private async Task DropConnectionAsync()
+    {
+        if (_connection is not { } connection)
+        {
+            return;
+        }
+
+        _connection = null;
+        try
+        {
+            // RabbitMQ.Client's dispose can wait on a broken connection indefinitely: give it a few seconds, then let it go
+            await connection.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or IOException or OperationInterruptedException or AlreadyClosedException)
+        {
+            LogDropFailed(ex);
         }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
+        await DropConnectionAsync().ConfigureAwait(false);
     }
 
     private async Task<long> CountAsync(string errorQueue, CancellationToken cancellationToken)
@@ -178,4 +232,13 @@ internal sealed partial class ParkedMessageRedriver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Parked message pass failed; trying again next interval")]
     private partial void LogPassFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Parked messages wait for the service to be healthy again ({Checks})")]
+    private partial void LogHeldBack(string checks);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Parked messages are no longer held back")]
+    private partial void LogReleased();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The re-driver's broker connection did not close cleanly; a new one is made")]
+    private partial void LogDropFailed(Exception exception);
 }

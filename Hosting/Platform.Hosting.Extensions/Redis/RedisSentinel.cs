@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text;
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Platform.Hosting.LocalServers;
 using Platform.Hosting.LocalServers.Mode;
 using Platform.Hosting.LocalServers.Servers;
+using StackExchange.Redis;
 
 namespace Aspire.Hosting;
 
@@ -37,18 +39,20 @@ public static class RedisSentinelExtensions
         int[] sentinelPorts = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
         var downAfterMs = (long)(downAfter ?? TimeSpan.FromSeconds(2)).TotalMilliseconds;
 
+        redis.Annotations.Add(new RedisSentinelsAnnotation(sentinelPorts));
         var replica = app.AddExecutable($"{redis.Name}-replica", "/usr/bin/redis-server", run, ConfigPath(run, $"{redis.Name}-replica"))
             .WithParentRelationship(redis)
             .ExcludeFromManifest();
+        var replicaStarted = false;
         app.Eventing.Subscribe<BeforeResourceStartedEvent>(replica.Resource, async (_, ct) =>
         {
             var password = await PasswordAsync(redis, ct).ConfigureAwait(false);
-            await WriteOnceAsync(run, replica.Resource.Name, directory => RedisLocalServer.AppendStorage(
-                    RedisLocalServer.Config(replicaPort, directory, password)
-                        .AppendLine(CultureInfo.InvariantCulture, $"replicaof {LocalServer.Loopback} {PrimaryPort(redis)}")
-                        .AppendLine(CultureInfo.InvariantCulture, $"masterauth {password}"),
-                    redis, persistent: false)
-                .ToString(), ct).ConfigureAwait(false);
+            var config = RedisLocalServer.AppendStorage(RedisLocalServer.Config(replicaPort, Directory.CreateDirectory(Path.Combine(run, replica.Resource.Name)).FullName, password), redis, persistent: false);
+            // the first start follows the primary; a restart follows whichever server the sentinels name (itself, if
+            // they promoted it and it was restarted before they moved on)
+            var primary = (replicaStarted ? await NamedPrimaryPortAsync(redis, ct).ConfigureAwait(false) : null) ?? PrimaryPort(redis);
+            replicaStarted = true;
+            await PrivateFile.WriteAsync(ConfigPath(run, replica.Resource.Name), AppendReplicaOf(config, replicaPort, primary, password).ToString(), owner: null, ct).ConfigureAwait(false);
         });
 
         for (var i = 0; i < sentinelPorts.Length; i++)
@@ -81,6 +85,56 @@ public static class RedisSentinelExtensions
         return builder.WithAnnotation(new ConnectionStringRedirectAnnotation(new RedisSentinelConnection(redis, hosts)), ResourceAnnotationMutationBehavior.Replace);
     }
 
+    /// <summary>
+    /// The port of the primary the sentinels name now, or null when none answers (the first start, before they run).
+    /// A server that was down through a failover must come back as a replica of the new primary: started as a primary
+    /// it would take writes (a lock, a fence, a limiter's count) from any client that reaches it until the sentinels
+    /// demote it, and lose them then.
+    /// </summary>
+    internal static async Task<int?> NamedPrimaryPortAsync(RedisResource redis, CancellationToken cancellationToken)
+    {
+        if (redis.Annotations.OfType<RedisSentinelsAnnotation>().SingleOrDefault() is not { } sentinels)
+        {
+            return null;
+        }
+
+        var options = new ConfigurationOptions
+        {
+            CommandMap = CommandMap.Sentinel,
+            Password = await PasswordAsync(redis, cancellationToken).ConfigureAwait(false),
+            AbortOnConnectFail = false,
+            ConnectTimeout = 2_000,
+        };
+        foreach (var port in sentinels.Ports)
+        {
+            options.EndPoints.Add(LocalServer.Loopback, port);
+        }
+
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(options).ConfigureAwait(false);
+        foreach (var sentinel in connection.GetServers().Where(s => s.IsConnected))
+        {
+            try
+            {
+                if (await sentinel.SentinelGetMasterAddressByNameAsync(redis.Name).WaitAsync(cancellationToken).ConfigureAwait(false) is System.Net.IPEndPoint primary)
+                {
+                    return primary.Port;
+                }
+            }
+            catch (RedisException)
+            {
+                // this sentinel is not ready: ask the next
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Makes the server a replica of <paramref name="primaryPort"/> unless it is that server.</summary>
+    internal static StringBuilder AppendReplicaOf(StringBuilder config, int ownPort, int primaryPort, string? password) =>
+        ownPort == primaryPort ? config : config
+            .AppendLine(CultureInfo.InvariantCulture, $"replicaof {LocalServer.Loopback} {primaryPort}")
+            .AppendLine(CultureInfo.InvariantCulture, $"masterauth {password}");
+
     private static int PrimaryPort(RedisResource redis) =>
         redis.Annotations.OfType<EndpointAnnotation>().First().Port ?? throw new InvalidOperationException($"{redis.Name}: the primary's port is not pinned yet.");
 
@@ -112,3 +166,6 @@ public static class RedisSentinelExtensions
             ReferenceExpression.Create($"{sentinels},serviceName={redis.Name},password={redis.PasswordParameter!}");
     }
 }
+
+/// <summary>The sentinels' ports of a Redis run with a replica and sentinels: a restarting server asks them for the primary.</summary>
+internal sealed record RedisSentinelsAnnotation(IReadOnlyList<int> Ports) : IResourceAnnotation;

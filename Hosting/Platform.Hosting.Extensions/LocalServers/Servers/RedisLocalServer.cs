@@ -9,6 +9,8 @@ internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
 {
     public override IReadOnlyList<RequiredBinary> RequiredBinaries { get; } = [new("/usr/bin/redis-server", "redis-server")];
 
+    private bool _started;
+
     public override string Command => "/usr/bin/redis-server";
 
     public override bool IsDataMount(string target) => target == "/data";
@@ -20,6 +22,13 @@ internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
         Directory.CreateDirectory(directories.Data);
         var password = redis.PasswordParameter is { } parameter ? await parameter.GetValueAsync(cancellationToken).ConfigureAwait(false) : null;
         var config = AppendStorage(Config(Port, directories.Data, password), redis, directories.IsPersistent);
+        if (_started && await RedisSentinelExtensions.NamedPrimaryPortAsync(redis, cancellationToken).ConfigureAwait(false) is { } primary)
+        {
+            // restarted after a failover: it comes back as the new primary's replica (RedisSentinel.cs says why)
+            config = RedisSentinelExtensions.AppendReplicaOf(config, Port, primary, password);
+        }
+
+        _started = true;
         await PrivateFile.WriteAsync(ConfigPath(directories), config.ToString(), owner: null, cancellationToken).ConfigureAwait(false);
     }
 
