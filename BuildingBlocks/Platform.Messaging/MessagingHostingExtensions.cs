@@ -30,6 +30,7 @@ public static class MessagingHostingExtensions
         builder.Services.TryAddSingleton<MessagingMetrics>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ParkedMessageRedriver>();
+        builder.Services.AddHealthChecks().AddCheck<ConsumersStartedHealthCheck>(ConsumersStartedHealthCheck.Name);
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();

@@ -5,14 +5,17 @@ namespace Platform.Messaging;
 
 /// <summary>
 /// What an operator watches (meter <c>Platform.Messaging</c>, in the dashboard's Metrics tab): the outbox's backlog and
-/// its rows that keep failing, and the messages parked in each queue's <c>_error</c> queue with their re-drives.
+/// its rows that keep failing, the messages parked in each queue's <c>_error</c> queue with their re-drives, and the
+/// duplicate deliveries the inboxes dropped.
 /// </summary>
 public sealed class MessagingMetrics
 {
     public const string MeterName = "Platform.Messaging";
 
     private readonly ConcurrentDictionary<string, long> _parked = new();
+    private readonly ConcurrentDictionary<string, long> _duplicates = new();
     private readonly Counter<long> _redriven;
+    private readonly Counter<long> _duplicatesDropped;
     private long _unsent;
     private long _failing;
     private double _oldestUnsentSeconds;
@@ -27,9 +30,20 @@ public sealed class MessagingMetrics
         meter.CreateObservableGauge("platform.messaging.parked", ObserveParked, "{message}",
             "Messages in a queue's _error queue: their consumer failed past its retries; re-driven once the service is healthy.");
         _redriven = meter.CreateCounter<long>("platform.messaging.redriven", "{message}", "Parked messages moved back to their queue.");
+        _duplicatesDropped = meter.CreateCounter<long>("platform.inbox.duplicates", "{message}",
+            "Deliveries a consumer's inbox dropped: the message had already taken effect (a redelivery, a re-drive, a republish).");
     }
 
     public long Parked(string queue) => _parked.GetValueOrDefault(queue);
+
+    /// <summary>Deliveries to <paramref name="consumer"/> (its type's name) that its inbox dropped since the process started.</summary>
+    public long Duplicates(string consumer) => _duplicates.GetValueOrDefault(consumer);
+
+    internal void RecordDuplicate(string consumer)
+    {
+        _duplicates.AddOrUpdate(consumer, 1, (_, n) => n + 1);
+        _duplicatesDropped.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
+    }
 
     internal void RecordOutbox(long unsent, long failing, double oldestSeconds)
     {

@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Platform.Messaging.Outbox;
 
@@ -25,6 +26,12 @@ public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource, IOutb
             record.Parameters.AddWithValue("consumer", GetType().FullName!);
             if (await record.ExecuteNonQueryAsync(context.CancellationToken).ConfigureAwait(false) == 0)
             {
+                // MassTransit puts the consumer's scope on the context
+                if (context.TryGetPayload(out IServiceProvider? services))
+                {
+                    services.GetService<MessagingMetrics>()?.RecordDuplicate(GetType().Name);
+                }
+
                 return;
             }
         }

@@ -120,7 +120,7 @@ public static class RedisSentinelExtensions
                     return primary.Port;
                 }
             }
-            catch (RedisException)
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // this sentinel is not ready: ask the next
             }

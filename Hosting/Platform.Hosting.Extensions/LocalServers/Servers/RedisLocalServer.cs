@@ -7,9 +7,9 @@ namespace Platform.Hosting.LocalServers.Servers;
 
 internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
 {
-    public override IReadOnlyList<RequiredBinary> RequiredBinaries { get; } = [new("/usr/bin/redis-server", "redis-server")];
-
     private bool _started;
+
+    public override IReadOnlyList<RequiredBinary> RequiredBinaries { get; } = [new("/usr/bin/redis-server", "redis-server")];
 
     public override string Command => "/usr/bin/redis-server";
 
