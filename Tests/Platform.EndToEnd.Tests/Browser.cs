@@ -32,8 +32,9 @@ public sealed class Browser : IDisposable
 
     public IReadOnlyList<IWebElement> All(string css) => _driver.FindElements(By.CssSelector(css));
 
-    /// <summary>Polls until the condition holds; elements the page re-renders meanwhile just mean "not yet".</summary>
-    public void WaitUntil(Func<bool> condition, string what, int seconds = 30)
+    /// <summary>Polls until the condition holds; elements the page re-renders meanwhile just mean "not yet". On timeout
+    /// the message ends with <paramref name="seen"/>: what the page showed instead.</summary>
+    public void WaitUntil(Func<bool> condition, string what, int seconds = 30, Func<string>? seen = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -52,10 +53,22 @@ public sealed class Browser : IDisposable
             if (DateTime.UtcNow > deadline)
             {
                 Screenshot("failure-" + string.Concat(what.Where(char.IsLetterOrDigit)));
-                throw new TimeoutException($"Waited {seconds} s for: {what}. Page: {_driver.Url}");
+                throw new TimeoutException($"Waited {seconds} s for: {what}. Page: {_driver.Url}{(seen is null ? "" : $". Seen: {Describe(seen)}")}");
             }
 
             Thread.Sleep(200);
+        }
+    }
+
+    private static string Describe(Func<string> seen)
+    {
+        try
+        {
+            return seen();
+        }
+        catch (Exception ex) when (ex is StaleElementReferenceException or NoSuchElementException)
+        {
+            return "(the page was re-rendering)";
         }
     }
 

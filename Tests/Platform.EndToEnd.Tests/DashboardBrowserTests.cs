@@ -42,9 +42,13 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
         browser.GoTo($"{Dashboard.Url}login?t={Dashboard.LoginToken}");
 
         // Resources: one row per instance (children nested under their resource), all Running; an unhealthy one would
-        // read "Running (Unhealthy)".
+        // read "Running (Unhealthy)". The tests before this one stop and kill servers, so first the AppHost itself must
+        // see every resource healthy again: then the page has to agree with it.
+        await fixture.App.WaitForAllHealthyAsync(TimeSpan.FromSeconds(120), ct);
+
         var instances = fixture.App.Resources.Sum(r => fixture.App.Instances(r.Name).Count);
-        browser.WaitUntil(() => States(browser).Count(s => s == "Running") == instances, $"{instances} resources Running and healthy", seconds: 60);
+        browser.WaitUntil(() => Rows(browser).Count(r => r.State == "Running") == instances, $"{instances} resources Running and healthy", seconds: 60,
+            seen: () => $"{string.Join(", ", Rows(browser).Where(r => r.State != "Running").Select(r => $"{r.Name}={r.State}"))} of {Rows(browser).Count} rows; the AppHost: {fixture.App.Describe()}");
         var names = browser.All("tr.resource-row span.resource-name-text").Select(e => e.Text).ToList();
         Assert.All(fixture.App.Resources.Where(r => r.Name is not ("catalog" or "gateway")), r => Assert.Contains(r.Name, names));
         Assert.Equal(2, names.Count(n => n.StartsWith("catalog-", StringComparison.Ordinal) && !n.StartsWith("catalog-cache", StringComparison.Ordinal)));
@@ -100,8 +104,10 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
         browser.Screenshot("05-resource-started");
     }
 
-    private static List<string> States(Browser browser) =>
-        [.. browser.All("tr.resource-row .state-column-cell > span").Select(e => e.Text.Trim())];
+    private static List<(string Name, string State)> Rows(Browser browser) =>
+        [.. browser.All("tr.resource-row").Select(r => (
+            r.FindElements(By.CssSelector("span.resource-name-text")).FirstOrDefault()?.Text ?? "?",
+            r.FindElements(By.CssSelector(".state-column-cell > span")).FirstOrDefault()?.Text.Trim() ?? "?"))];
 
     /// <summary>The resource's row, or null while the grid is (re)rendering.</summary>
     private static IWebElement? Row(Browser browser, string name) =>

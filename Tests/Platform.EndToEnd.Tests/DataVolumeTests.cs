@@ -55,13 +55,12 @@ public sealed class DataVolumeTests
     /// <summary>Sends AUTH then one command; returns its reply: a status line, a bulk string (the last of an array), or null.</summary>
     private static async Task<string?> RedisAsync(PlatformApp app, CancellationToken ct, params string[] command)
     {
-        var connectionString = await app.ConnectionStringAsync("catalog-cache", ct);
-        var port = int.Parse(connectionString.Split(',')[0].Split(':')[1]);
+        var (port, password) = RedisAddress.Parse(await app.ConnectionStringAsync("catalog-cache", ct));
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port, ct);
         var stream = tcp.GetStream();
         using var reader = new StreamReader(stream, Encoding.UTF8);
-        await stream.WriteAsync(Encode(["AUTH", connectionString.Split("password=")[1]]), ct);
+        await stream.WriteAsync(Encode(["AUTH", password]), ct);
         Assert.Equal("+OK", await reader.ReadLineAsync(ct));
         await stream.WriteAsync(Encode(command), ct);
         var first = (await reader.ReadLineAsync(ct))!;

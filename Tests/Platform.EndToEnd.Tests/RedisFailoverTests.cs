@@ -143,8 +143,7 @@ public sealed class RedisFailoverTests(OutageFixture fixture)
     /// <summary>The role a Redis server reports when it first answers (asked directly, not through the sentinels).</summary>
     private static async Task<string> FirstRoleAsync(string connectionString, int port)
     {
-        var password = connectionString.Split(',').Single(p => p.StartsWith("password=", StringComparison.Ordinal))["password=".Length..];
-        var options = new ConfigurationOptions { Password = password, AbortOnConnectFail = false, ConnectTimeout = 1_000 };
+        var options = new ConfigurationOptions { Password = RedisAddress.Parse(connectionString).Password, AbortOnConnectFail = false, ConnectTimeout = 1_000 };
         options.EndPoints.Add("127.0.0.1", port);
         await using var server = await ConnectionMultiplexer.ConnectAsync(options);
         var role = "";

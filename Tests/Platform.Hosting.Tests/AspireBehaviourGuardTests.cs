@@ -64,11 +64,11 @@ public sealed class AspireBehaviourGuardTests
 
     private static async Task<string?> PingAsync(string connectionString, CancellationToken ct)
     {
+        var (port, password) = RedisAddress.Parse(connectionString);
         using var tcp = new TcpClient();
-        await tcp.ConnectAsync("127.0.0.1", int.Parse(connectionString.Split(',')[0].Split(':')[1]), ct);
+        await tcp.ConnectAsync("127.0.0.1", port, ct);
         var stream = tcp.GetStream();
         using var reader = new StreamReader(stream, Encoding.ASCII);
-        var password = connectionString.Split("password=")[1];
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {password}\r\nPING\r\n"), ct);
         Assert.Equal("+OK", await reader.ReadLineAsync(ct));
         return await reader.ReadLineAsync(ct);

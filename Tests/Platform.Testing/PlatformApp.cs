@@ -208,6 +208,15 @@ public sealed class PlatformApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until every resource is healthy now (<see cref="WaitForHealthyAsync"/>), each within the timeout.</summary>
+    public async Task WaitForAllHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        foreach (var resource in Resources)
+        {
+            await WaitForHealthyAsync(resource.Name, timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private static async Task<bool> AnswersHealthyAsync(HttpClient client, CancellationToken cancellationToken)
     {
         try
