@@ -19,6 +19,7 @@ public sealed class MessagingMetrics
     private long _unsent;
     private long _failing;
     private double _oldestUnsentSeconds;
+    private long _lastRedrivePass;
 
     public MessagingMetrics(IMeterFactory meterFactory)
     {
@@ -29,6 +30,8 @@ public sealed class MessagingMetrics
         meter.CreateObservableGauge("platform.outbox.oldest_unsent.age", () => Volatile.Read(ref _oldestUnsentSeconds), "s", "Age of the oldest unsent outbox row.");
         meter.CreateObservableGauge("platform.messaging.parked", ObserveParked, "{message}",
             "Messages in a queue's _error queue: their consumer failed past its retries; re-driven once the service is healthy.");
+        meter.CreateObservableGauge("platform.messaging.redriver.last_pass.age", ObserveLastRedrivePass, "s",
+            "Time since the parked-message re-driver last finished a pass: growing past a few intervals means it is stuck.");
         _redriven = meter.CreateCounter<long>("platform.messaging.redriven", "{message}", "Parked messages moved back to their queue.");
         _duplicatesDropped = meter.CreateCounter<long>("platform.inbox.duplicates", "{message}",
             "Deliveries a consumer's inbox dropped: the message had already taken effect (a redelivery, a re-drive, a republish).");
@@ -52,7 +55,15 @@ public sealed class MessagingMetrics
         Volatile.Write(ref _oldestUnsentSeconds, oldestSeconds);
     }
 
+    /// <summary>Time since the re-driver last finished a pass; null before its first.</summary>
+    public TimeSpan? SinceLastRedrivePass => Volatile.Read(ref _lastRedrivePass) is var last and not 0 ? System.Diagnostics.Stopwatch.GetElapsedTime(last) : null;
+
     internal void RecordParked(string queue, long count) => _parked[queue] = count;
+
+    internal void RecordRedrivePass() => Volatile.Write(ref _lastRedrivePass, System.Diagnostics.Stopwatch.GetTimestamp());
+
+    private IEnumerable<Measurement<double>> ObserveLastRedrivePass() =>
+        SinceLastRedrivePass is { } age ? [new Measurement<double>(age.TotalSeconds)] : [];
 
     internal void RecordRedriven(string queue, long count) => _redriven.Add(count, new KeyValuePair<string, object?>("queue", queue));
 

@@ -57,6 +57,8 @@ public static class ChargesApi
         {
             if (await behaviour.DelayOrFailAsync(CancellationToken.None) is { } failure)
             {
+                // what a test waits for to see a client keep trying, rather than for a fixed time
+                loggers.CreateLogger("Charges").LogInformation("Charge for key {Key} answered 503 (simulated failure)", key);
                 return failure;
             }
 

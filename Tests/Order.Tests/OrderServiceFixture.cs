@@ -41,6 +41,7 @@ public sealed class OrderServiceFixture : IAsyncLifetime
         App = await PlatformAppBuilder.Create("--Catalog:Replicas=1")
             .Only("order")
             .WithEnvironment("order", "Ordering__SweepInterval", "00:00:01")
+            .WithEnvironment("order", PlatformApp.InboxDropsLogged.Name, PlatformApp.InboxDropsLogged.Value)
             .StartAsync(TimeSpan.FromMinutes(3));
 
         var alice = await App.UserTokenAsync("alice");

@@ -47,6 +47,7 @@ public sealed class PaymentFixture : IAsyncLifetime
             .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout__Timeout", "00:00:05")
             .WithEnvironment("payment", "Payment__ReconcileInterval", ReconcileInterval.ToString())
             .WithEnvironment("payment", "Payment__ReconcileDelay", "00:00:02")
+            .WithEnvironment("payment", PlatformApp.InboxDropsLogged.Name, PlatformApp.InboxDropsLogged.Value)
             .StartAsync(TimeSpan.FromMinutes(3));
 
         Provider = App.CreateAuthorizedClient("payment-provider", await App.ParameterValueAsync("payment-provider-api-key"));
@@ -59,6 +60,18 @@ public sealed class PaymentFixture : IAsyncLifetime
     public IReadOnlyList<string> PaymentLogLines(long afterSequence = 0) => [.. App.Logs("payment", afterSequence).Select(l => l.Text)];
 
     public long PaymentLogMark() => App.LogMark();
+
+    /// <summary>Waits until the payment service says its inbox dropped this delivery (a redelivery takes no effect).</summary>
+    public Task WaitForInboxDropAsync(string messageType, Guid messageId, long mark) =>
+        App.WaitForLogAsync("payment", PlatformApp.InboxDropped(messageType, messageId), mark, Delivery, cancellationToken: Ct);
+
+    /// <summary>Waits until the provider has refused the order's charge <paramref name="count"/> times (a simulated failure).</summary>
+    public Task WaitForRefusedChargesAsync(Guid orderId, long mark, int count) =>
+        App.WaitForLogAsync("payment-provider", $"Charge for key order-{orderId} answered 503", mark, Delivery, count, Ct);
+
+    /// <summary>Waits until the reconciler has found the provider unreachable for the order <paramref name="rounds"/> times.</summary>
+    public Task WaitForReconcilerWaitsAsync(Guid orderId, long mark, int rounds) =>
+        App.WaitForLogAsync("payment", $"Order {orderId}: reconciliation waits for the provider", mark, Delivery, rounds, Ct);
 
     public async ValueTask DisposeAsync()
     {

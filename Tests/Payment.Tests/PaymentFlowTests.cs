@@ -19,6 +19,7 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         await fixture.SetBehaviourAsync();
         var request = new PaymentRequested(Guid.NewGuid(), "buyer-1", 42.50m);
         var messageId = NewId.NextGuid();
+        var mark = fixture.PaymentLogMark();
 
         await fixture.SendAsync(request, messageId);
         await fixture.SendAsync(request, messageId);   // a redelivery: the inbox drops it
@@ -36,7 +37,8 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
         var payment = await fixture.PaymentAsync(request.OrderId);
         Assert.Equal(("succeeded", charge.Id, 42.50m, false), (payment.Status, payment.PaymentId, payment.Amount, payment.NeedsReconciliation));
 
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        // the redelivery was dropped, so nothing more is answered
+        await fixture.WaitForInboxDropAsync(nameof(PaymentRequested), messageId, mark);
         Assert.Equal(2, Outcomes[request.OrderId].Count);
     }
 
@@ -65,13 +67,15 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
     public async Task A_provider_failing_every_call_fails_the_payment_after_waiting_then_reconciles_it_without_a_refund()
     {
         var request = new PaymentRequested(Guid.NewGuid(), "buyer-3", 15m);
+        var mark = fixture.PaymentLogMark();
         await fixture.SetBehaviourAsync(failureRate: 1);
         try
         {
             await fixture.SendAsync(request, NewId.NextGuid());
 
-            // It waits for the provider rather than failing the order at the first 503...
-            await Task.Delay(TimeSpan.FromSeconds(5), Ct);
+            // It waits for the provider rather than failing the order at the first 503: one attempt's calls (the
+            // client's 1 + MaxRetryAttempts, 2 in appsettings.json) all refused, it comes back for another...
+            await fixture.WaitForRefusedChargesAsync(request.OrderId, mark, count: 4);
             Assert.False(Outcomes.ContainsKey(request.OrderId));
 
             // ...until the deadline, then gives up with PaymentFailed, and leaves the row to the reconciler.
@@ -80,8 +84,8 @@ public sealed class PaymentFlowTests(PaymentFixture fixture)
             var payment = await fixture.PaymentAsync(request.OrderId);
             Assert.Equal(("failed", null, true), (payment.Status, payment.PaymentId, payment.NeedsReconciliation));
 
-            // The lookups fail too while the provider does: the row waits.
-            await Task.Delay(ReconcileInterval * 4, Ct);
+            // The lookups fail too while the provider does: the row waits, round after round.
+            await fixture.WaitForReconcilerWaitsAsync(request.OrderId, mark, rounds: 2);
             Assert.True((await fixture.PaymentAsync(request.OrderId)).NeedsReconciliation);
         }
         finally

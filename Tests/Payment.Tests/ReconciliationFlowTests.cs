@@ -17,6 +17,7 @@ public sealed class ReconciliationFlowTests(PaymentFixture fixture)
     public async Task A_charge_that_went_through_after_the_client_gave_up_is_found_and_refunded_once()
     {
         var request = new PaymentRequested(Guid.NewGuid(), "buyer-ambiguous", 33m);
+        var mark = fixture.PaymentLogMark();
         await fixture.SetBehaviourAsync(latencyMs: 3000);
         try
         {
@@ -34,8 +35,8 @@ public sealed class ReconciliationFlowTests(PaymentFixture fixture)
             var payment = await fixture.PaymentAsync(request.OrderId);
             Assert.Equal(("failed", null, true), (payment.Status, payment.PaymentId, payment.NeedsReconciliation));
 
-            // While the provider stays unreachable, the reconciler can only wait.
-            await Task.Delay(ReconcileInterval * 4, Ct);
+            // While the provider stays unreachable, the reconciler can only wait, round after round.
+            await fixture.WaitForReconcilerWaitsAsync(request.OrderId, mark, rounds: 2);
             Assert.True((await fixture.PaymentAsync(request.OrderId)).NeedsReconciliation);
             Assert.Empty(await fixture.RefundsForAsync(request.OrderId));
         }
@@ -69,13 +70,16 @@ public sealed class ReconciliationFlowTests(PaymentFixture fixture)
         var (request, chargeId) = await SucceededPaymentAsync("buyer-late-1", 18m);
         var refundRequest = new RefundRequested(request.OrderId, chargeId, 18m, "order cancelled before its payment succeeded (test)");
         var messageId = NewId.NextGuid();
+        var mark = fixture.PaymentLogMark();
 
         await fixture.SendAsync("refund-requested", refundRequest, messageId);
         await fixture.SendAsync("refund-requested", refundRequest, messageId);        // a redelivery: the inbox drops it
         await fixture.SendAsync("refund-requested", refundRequest, NewId.NextGuid()); // published again: finds it refunded
 
         var payment = await fixture.WaitForPaymentAsync(request.OrderId, p => p.Status == "refunded", Delivery);
-        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        // the redelivery was dropped, and the request published again found the refund made
+        await fixture.WaitForInboxDropAsync(nameof(RefundRequested), messageId, mark);
+        await fixture.App.WaitForLogAsync("payment", $"Order {request.OrderId} was refunded already", mark, Delivery, cancellationToken: Ct);
         var refund = Assert.Single(await fixture.RefundsForAsync(request.OrderId));
         Assert.Equal((chargeId, 18m), (refund.ChargeId, refund.Amount));
         Assert.Equal((chargeId, refund.Id, refundRequest.Reason, null), (payment.PaymentId, payment.RefundId, payment.RefundReason, payment.FailureReason));
@@ -96,13 +100,14 @@ public sealed class ReconciliationFlowTests(PaymentFixture fixture)
         await fixture.SetBehaviourAsync();
         var (request, chargeId) = await SucceededPaymentAsync("buyer-late-2", 27m);
         await fixture.SetBehaviourAsync(down: true);
+        var mark = fixture.PaymentLogMark();
         try
         {
             await fixture.SendAsync("refund-requested", new RefundRequested(request.OrderId, chargeId, 27m, "test"), NewId.NextGuid());
             var waiting = await fixture.WaitForPaymentAsync(request.OrderId, p => p.NeedsReconciliation, Delivery);
             Assert.Equal(("succeeded", "test"), (waiting.Status, waiting.RefundReason));
 
-            await Task.Delay(ReconcileInterval * 4, Ct);
+            await fixture.WaitForReconcilerWaitsAsync(request.OrderId, mark, rounds: 2);
             Assert.Equal("succeeded", (await fixture.PaymentAsync(request.OrderId)).Status);
             Assert.Empty(await fixture.RefundsForAsync(request.OrderId));
         }

@@ -4,6 +4,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.Messaging.Inbox;
 using Platform.Messaging.Outbox;
@@ -53,6 +54,7 @@ public sealed class MessagingFixture : IAsyncLifetime
             ["Messaging:ParkedMessages:MaxRedrives"] = "2",
             ["Messaging:Tables:Interval"] = "00:00:00.500",
         });
+        service.Logging.AddFakeLogging(); // what a failing test reports (FakeLogCollector)
         service.AddServiceDatabase("servicedb");
         service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());
         // the fixture's own consumer's queue, and one whose service has not started yet (nobody consumes it)

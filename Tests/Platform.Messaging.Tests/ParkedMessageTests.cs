@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Testing;
 using Xunit;
 
 namespace Platform.Messaging.Tests;
@@ -65,7 +66,11 @@ public sealed class ParkedMessageTests(MessagingFixture fixture)
             }
         }
 
+        var redriverLog = fixture.Services.GetRequiredService<FakeLogCollector>().GetSnapshot()
+            .Where(r => r.Category?.EndsWith(".ParkedMessageRedriver", StringComparison.Ordinal) == true)
+            .Select(r => $"{r.Timestamp:HH:mm:ss.fff} {r.Level} {r.Message} {r.Exception?.GetType().Name}");
         return $"Health: {report.Status} ({health}). Consumer attempts: {attempts}. Parked (metric): {metrics.Parked("recording")}. " +
-            $"Found in: {(places.Count == 0 ? "no queue" : string.Join(", ", places))}.";
+            $"Found in: {(places.Count == 0 ? "no queue" : string.Join(", ", places))}. Last re-drive pass finished {metrics.SinceLastRedrivePass?.TotalSeconds:0.0} s ago. " +
+            $"Re-driver's log: {string.Join(" | ", redriverLog)}";
     }
 }

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.Messaging.Outbox;
 
@@ -30,6 +31,10 @@ public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource, IOutb
                 if (context.TryGetPayload(out IServiceProvider? services))
                 {
                     services.GetService<MessagingMetrics>()?.RecordDuplicate(GetType().Name);
+                    if (services.GetService<ILoggerFactory>()?.CreateLogger(InboxLog.Category) is { } logger)
+                    {
+                        InboxLog.Dropped(logger, typeof(TMessage).Name, messageId, GetType().Name);
+                    }
                 }
 
                 return;

@@ -45,32 +45,46 @@ internal sealed partial class ParkedMessageRedriver(
             }
 
             // A pass is bounded: a broker that stops answering mid-pass (a publish waiting for a confirm that never
-            // comes) must not stall every later pass.
+            // comes, a channel's close that is never answered: RabbitMQ.Client does not always heed the token) must not
+            // stall every later pass. One that overruns is left behind, its connection aborted under it.
             using var pass = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
             pass.CancelAfter(options.Value.PassTimeout);
+            Task? running = null;
             try
             {
-                await PassAsync(pass.Token).ConfigureAwait(false);
+                _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver", AutomaticRecoveryEnabled = false }
+                    .CreateConnectionAsync(pass.Token).ConfigureAwait(false);
+                running = PassAsync(_connection, pass.Token);
+                await running.WaitAsync(pass.Token).ConfigureAwait(false);
+                metrics.RecordRedrivePass();
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
                 // The broker is away or stuck: the messages wait where they are; the next pass tries on a new connection.
-                LogPassFailed(ex);
+                if (pass.IsCancellationRequested)
+                {
+                    LogPassOverran(options.Value.PassTimeout);
+                }
+                else
+                {
+                    LogPassFailed(ex);
+                }
+
+                _ = running?.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 await DropConnectionAsync().ConfigureAwait(false);
             }
         }
     }
 
-    private async Task PassAsync(CancellationToken cancellationToken)
+    /// <summary>One pass on <paramref name="connection"/> (no automatic recovery: a connection that failed is dropped and
+    /// a new one made for the next pass).</summary>
+    private async Task PassAsync(IConnection connection, CancellationToken cancellationToken)
     {
-        // no automatic recovery: a connection that failed is dropped and a new one made on the next pass
-        _connection ??= await new ConnectionFactory { Uri = broker.Uri, ClientProvidedName = "parked-message-redriver", AutomaticRecoveryEnabled = false }
-            .CreateConnectionAsync(cancellationToken).ConfigureAwait(false);
         // counted first: the health checks (a round trip to every dependency) run only when something is parked
         HealthReport? report = null;
         foreach (var queue in queues.Names)
         {
-            var parked = await CountAsync(queue + "_error", cancellationToken).ConfigureAwait(false);
+            var parked = await CountAsync(connection, queue + "_error", cancellationToken).ConfigureAwait(false);
             metrics.RecordParked(queue, parked);
             if (parked == 0)
             {
@@ -80,7 +94,7 @@ internal sealed partial class ParkedMessageRedriver(
             report ??= await health.CheckHealthAsync(cancellationToken).ConfigureAwait(false);
             if (report.Status == HealthStatus.Healthy)
             {
-                await RedriveAsync(queue, cancellationToken).ConfigureAwait(false);
+                await RedriveAsync(connection, queue, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -121,7 +135,9 @@ internal sealed partial class ParkedMessageRedriver(
         _connection = null;
         try
         {
-            // RabbitMQ.Client's dispose can wait on a broken connection indefinitely: give it a few seconds, then let it go
+            // Aborted first: that closes the socket under anything still waiting on it (a pass left behind). RabbitMQ.Client's
+            // dispose can wait on a broken connection indefinitely: give it a few seconds, then let it go.
+            await connection.AbortAsync(TimeSpan.FromSeconds(2)).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
             await connection.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is TimeoutException or IOException or OperationInterruptedException or AlreadyClosedException)
@@ -136,9 +152,9 @@ internal sealed partial class ParkedMessageRedriver(
         await DropConnectionAsync().ConfigureAwait(false);
     }
 
-    private async Task<long> CountAsync(string errorQueue, CancellationToken cancellationToken)
+    private static async Task<long> CountAsync(IConnection connection, string errorQueue, CancellationToken cancellationToken)
     {
-        await using var channel = await _connection!.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using var channel = await connection.CreateChannelAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         try
         {
             return (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken).ConfigureAwait(false)).MessageCount;
@@ -149,10 +165,10 @@ internal sealed partial class ParkedMessageRedriver(
         }
     }
 
-    private async Task RedriveAsync(string queue, CancellationToken cancellationToken)
+    private async Task RedriveAsync(IConnection connection, string queue, CancellationToken cancellationToken)
     {
         var errorQueue = queue + "_error";
-        await using var channel = await _connection!.CreateChannelAsync(
+        await using var channel = await connection.CreateChannelAsync(
             new CreateChannelOptions(publisherConfirmationsEnabled: true, publisherConfirmationTrackingEnabled: true), cancellationToken).ConfigureAwait(false);
         var now = time.GetUtcNow();
         var redriven = 0;
@@ -196,12 +212,18 @@ internal sealed partial class ParkedMessageRedriver(
 
     private void ReportExhausted(string queue, string? messageId, int redrives)
     {
-        if (_reportedExhausted.Count > 10_000)
+        bool first;
+        lock (_reportedExhausted) // a pass left behind may still be finishing beside the next
         {
-            _reportedExhausted.Clear();
+            if (_reportedExhausted.Count > 10_000)
+            {
+                _reportedExhausted.Clear();
+            }
+
+            first = _reportedExhausted.Add($"{queue}/{messageId}");
         }
 
-        if (_reportedExhausted.Add($"{queue}/{messageId}"))
+        if (first)
         {
             LogExhausted(messageId, queue, redrives);
         }
@@ -232,6 +254,9 @@ internal sealed partial class ParkedMessageRedriver(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Parked message pass failed; trying again next interval")]
     private partial void LogPassFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Parked message pass did not finish within {PassTimeout}; its connection is dropped and the next pass starts afresh")]
+    private partial void LogPassOverran(TimeSpan passTimeout);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Parked messages wait for the service to be healthy again ({Checks})")]
     private partial void LogHeldBack(string checks);
