@@ -52,6 +52,7 @@ public sealed class MessagingFixture : IAsyncLifetime
             ["Messaging:ParkedMessages:FirstDelay"] = "00:00:05",
             ["Messaging:ParkedMessages:Interval"] = "00:00:00.500",
             ["Messaging:ParkedMessages:MaxRedrives"] = "2",
+            ["Messaging:ParkedMessages:PassTimeout"] = "00:00:05",
             ["Messaging:Tables:Interval"] = "00:00:00.500",
         });
         service.Logging.AddFakeLogging(); // what a failing test reports (FakeLogCollector)
