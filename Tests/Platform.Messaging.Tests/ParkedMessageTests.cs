@@ -48,6 +48,55 @@ public sealed class ParkedMessageTests(MessagingFixture fixture)
         Assert.Equal(1L, await fixture.ScalarAsync("SELECT count(*) FROM effects WHERE message_id = @id", id));
     }
 
+    [Fact]
+    public async Task A_message_that_fails_again_after_each_re_drive_is_re_driven_up_to_the_limit_then_stays_parked_without_holding_back_the_others()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var poison = MessagingFixture.PoisonPrefix + Guid.NewGuid().ToString("N");
+        await fixture.WriteAsync(poison, commit: true);
+
+        // Each re-drive fails again with the service healthy: it comes back parked, counted, until MaxRedrives (2 in the fixture).
+        var redrives = 0;
+        await using (var connection = await fixture.ConnectToBrokerAsync(ct))
+        {
+            try
+            {
+                await OutboxFailureTests.WaitUntilAsync(async () =>
+                {
+                    redrives = await MessagingFixture.FindInQueueAsync(connection, "recording_error", poison, ct) is { } parked ? Redrives(parked) : redrives;
+                    return redrives == 2;
+                }, TimeSpan.FromSeconds(150));
+            }
+            catch (TimeoutException)
+            {
+                var metrics = fixture.Services.GetRequiredService<MessagingMetrics>();
+                Assert.Fail($"The poison message was re-driven {redrives} times, not 2. {await WhereIsItAsync(poison, metrics, ct)}");
+            }
+        }
+
+        // Parked for good ahead of them, it holds back no message parked after it.
+        var name = "behind-poison-" + Guid.NewGuid().ToString("N");
+        MessagingFixture.Failing[name] = 0;
+        var id = await fixture.WriteAsync(name, commit: true);
+        await using (var connection = await fixture.ConnectToBrokerAsync(ct))
+        {
+            await OutboxFailureTests.WaitUntilAsync(async () => await MessagingFixture.FindInQueueAsync(connection, "recording_error", name, ct) is not null, TimeSpan.FromSeconds(90));
+        }
+
+        MessagingFixture.Failing.TryRemove(name, out _);
+        await MessagingFixture.WaitForAsync(id, TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(MessagingFixture.Received.Values, r => r.Name == poison);
+    }
+
+    private static int Redrives(RabbitMQ.Client.BasicGetResult message) =>
+        message.BasicProperties.Headers?.TryGetValue("Platform-Redrives", out var value) == true ? value switch
+        {
+            int i => i,
+            long l => (int)l,
+            byte[] text => int.Parse(System.Text.Encoding.UTF8.GetString(text), System.Globalization.CultureInfo.InvariantCulture),
+            _ => throw new InvalidOperationException($"Platform-Redrives is a {value?.GetType().Name}"),
+        } : 0;
+
     /// <summary>What a failure needs to be understood: the health the re-driver waits for, how often the consumer saw
     /// the message, and which queue holds it after how many re-drives.</summary>
     private async Task<string> WhereIsItAsync(string name, MessagingMetrics metrics, CancellationToken ct)

@@ -195,7 +195,9 @@ internal sealed partial class ParkedMessageRedriver(
 
             var properties = new BasicProperties(message.BasicProperties)
             {
-                Headers = headers.Where(h => !h.Key.StartsWith("MT-Fault-", StringComparison.Ordinal) && h.Key != "MT-Reason")
+                // MassTransit parks a message with the headers it arrived with: a re-driven one that failed again
+                // already carries the count (copying it too made every later pass throw on the duplicate key)
+                Headers = headers.Where(h => !h.Key.StartsWith("MT-Fault-", StringComparison.Ordinal) && h.Key is not ("MT-Reason" or RedrivesHeader))
                     .Append(new(RedrivesHeader, redrives + 1)).ToDictionary(),
             };
             await channel.BasicPublishAsync("", queue, mandatory: true, properties, message.Body, cancellationToken).ConfigureAwait(false);
