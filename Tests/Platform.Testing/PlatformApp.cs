@@ -3,6 +3,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Platform.Testing;
 
@@ -45,6 +46,12 @@ public sealed class PlatformApp : IAsyncDisposable
         try
         {
             await Task.WhenAll(Resources.Select(r => App.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, deadline.Token))).ConfigureAwait(false);
+            // a resource with replicas reads healthy as soon as one of them is: a test that calls the other one
+            // directly met a refused connection (seen in CI)
+            foreach (var project in Resources.OfType<ProjectResource>())
+            {
+                await WaitForEveryReplicaAsync(project, deadline.Token).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -214,6 +221,24 @@ public sealed class PlatformApp : IAsyncDisposable
         foreach (var resource in Resources)
         {
             await WaitForHealthyAsync(resource.Name, timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForEveryReplicaAsync(ProjectResource project, CancellationToken cancellationToken)
+    {
+        var replicas = project.Annotations.OfType<ReplicaAnnotation>().SingleOrDefault()?.Replicas ?? 1;
+        while (Instances(project.Name).Count(e => e.Snapshot.HealthStatus == HealthStatus.Healthy) < replicas)
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+        }
+
+        for (var replica = 0; replica < replicas; replica++)
+        {
+            using var client = CreateReplicaClient(project.Name, replica);
+            while (!await AnswersHealthyAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
