@@ -8,8 +8,11 @@ results=TestResults
 rm -rf "$results"
 dotnet build Platform.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
-# One test assembly at a time: the end-to-end suites start real servers and the machine has two cores.
-dotnet test Platform.slnx --no-build -nologo -m:1 --logger "trx" --results-directory "$results" "$@"
+# One test assembly at a time: the end-to-end suites start real servers and the machine has two cores. Each test is
+# listed as it ends; a test host that stays silent for 15 minutes (no test ends: something waits without a bound) is
+# killed and its assembly counted failed, so a hang costs one assembly, not the whole run.
+dotnet test Platform.slnx --no-build -nologo -m:1 --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
+  --blame-hang-timeout 15m --blame-hang-dump-type none "$@"
 status=$?
 
 passed=0 failed=0 skipped=0

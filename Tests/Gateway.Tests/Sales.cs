@@ -40,7 +40,7 @@ public static class Sales
         return JsonNode.Parse(body)!;
     }
 
-    /// <summary>Polls (as a client does, faster) until the buyer's state is <paramref name="state"/>; fails on another final state.</summary>
+    /// <summary>Polls (as a client does, faster) until the buyer's state is <paramref name="state"/>; after <paramref name="patience"/> fails with the last answer.</summary>
     public static async Task<JsonNode> PollUntilAsync(HttpClient buyer, string saleId, string state, TimeSpan patience, CancellationToken ct)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -71,15 +71,7 @@ public sealed class WaitingRoomFaultTests(WaitingRoomFaultFixture fixture)
             // status answers from the replica's picture of the sale (re-read 4×/s), which can trail the live figures
             // just read: a buyer still "waiting" there is asked again until the picture catches up
             using var buyer = fixture.Replica(survivor, tokens[i]);
-            var deadline = DateTime.UtcNow + Patience;
-            var status = await Sales.StatusAsync(buyer, sale, ct);
-            while ((string?)status["state"] == "waiting" && DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(100, ct);
-                status = await Sales.StatusAsync(buyer, sale, ct);
-            }
-
-            Assert.Equal("admitted", (string?)status["state"]);
+            var status = await Sales.PollUntilAsync(buyer, sale, "admitted", Patience, ct);
             Assert.Equal(places[i], (long)status["place"]!);
             admittedAt[i] = DateTimeOffset.Parse((string)status["admittedAt"]!, System.Globalization.CultureInfo.InvariantCulture);
         });

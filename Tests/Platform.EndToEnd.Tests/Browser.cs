@@ -22,6 +22,8 @@ public sealed class Browser : IDisposable
         options.AddArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage",
             "--window-size=1400,1600", $"--user-data-dir={_profile.FullName}");
         _driver = new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+        // Selenium's default would let one page load hold a test for 5 minutes
+        _driver.Manage().Timeouts().PageLoad = TimeSpan.FromSeconds(30);
     }
 
     public static string ScreenshotDirectory { get; } = Path.Combine(FindRepositoryRoot(), "TestResults", "screenshots");

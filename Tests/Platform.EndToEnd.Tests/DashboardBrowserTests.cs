@@ -93,12 +93,12 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
         // Stop and start a resource from its row; the AppHost, not just the page, must see it.
         browser.GoTo(Dashboard.Url.ToString());
         browser.WaitUntil(() => RowState(browser, "notification") == "Running", "notification Running");
-        ClickInRow(browser, "notification", "Stop resource");
+        await ClickUntilAsync(browser, "notification", "Stop resource", state => state != KnownResourceStates.Running, ct);
         await fixture.App.WaitForStoppedAsync("notification", ct);
         browser.WaitUntil(() => RowState(browser, "notification") is "Exited" or "Finished", "notification stopped on the page");
         browser.Screenshot("04-resource-stopped");
 
-        ClickInRow(browser, "notification", "Start resource");
+        await ClickUntilAsync(browser, "notification", "Start resource", state => !KnownResourceStates.TerminalStates.Contains(state), ct);
         await fixture.App.WaitForHealthyAsync("notification", TimeSpan.FromSeconds(90), ct);
         browser.WaitUntil(() => RowState(browser, "notification") == "Running", "notification Running again", seconds: 45);
         browser.Screenshot("05-resource-started");
@@ -126,6 +126,25 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
 
         return browser.TryClick(buttons[0]);
     }, $"{title} on {name}");
+
+    /// <summary>Clicks a command in the resource's row until the AppHost's state of it shows the command took: a click
+    /// that lands while the grid re-renders goes to a button about to be replaced, so one click proves nothing.</summary>
+    private async Task ClickUntilAsync(Browser browser, string name, string title, Func<string?, bool> took, CancellationToken ct)
+    {
+        var patience = TimeSpan.FromSeconds(90);
+        var clock = Stopwatch.StartNew();
+        bool Took() => took(fixture.App.Current(name).Snapshot.State?.Text);
+        while (!Took())
+        {
+            Assert.True(clock.Elapsed < patience, $"{title} on {name}: clicked for {patience}, the AppHost still sees {name} {fixture.App.Current(name).Snapshot.State?.Text}");
+            ClickInRow(browser, name, title);
+            var clicked = Stopwatch.StartNew();
+            while (!Took() && clicked.Elapsed < TimeSpan.FromSeconds(15))
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+    }
 
     /// <summary>The resource names of the spans the trace page lists.</summary>
     private static List<string> WaitForSpans(Browser browser)

@@ -55,6 +55,10 @@ public sealed class DataVolumeTests
     /// <summary>Sends AUTH then one command; returns its reply: a status line, a bulk string (the last of an array), or null.</summary>
     private static async Task<string?> RedisAsync(PlatformApp app, CancellationToken ct, params string[] command)
     {
+        // a server that accepts but never answers fails the test instead of holding it
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        ct = patience.Token;
         var (port, password) = RedisAddress.Parse(await app.ConnectionStringAsync("catalog-cache", ct));
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port, ct);

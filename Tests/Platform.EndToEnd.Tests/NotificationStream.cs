@@ -11,7 +11,9 @@ public static class NotificationStream
         response.EnsureSuccessStatusCode();
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType?.MediaType);
         var reader = new StreamReader(await response.Content.ReadAsStreamAsync(ct));
-        Assert.Equal(": connected", await reader.ReadLineAsync(ct));
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        Assert.Equal(": connected", await reader.ReadLineAsync(patience.Token));
         return reader;
     }
 

@@ -48,15 +48,18 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
         var ct = TestContext.Current.CancellationToken;
         using var process = Process.Start(AppHostProcess.StartInfo())!;
         var allHealthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // kept, then written by the test itself: the children inherit the pipes, so lines can arrive after the test ended,
+        // when the test's output no longer takes them
+        var said = new System.Collections.Concurrent.ConcurrentQueue<string>();
         process.OutputDataReceived += (_, e) =>
         {
-            output.WriteLine(e.Data ?? "");
+            said.Enqueue(e.Data ?? "");
             if (e.Data?.Contains("resources healthy in", StringComparison.Ordinal) == true)
             {
                 allHealthy.TrySetResult();
             }
         };
-        process.ErrorDataReceived += (_, e) => output.WriteLine(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => said.Enqueue(e.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -93,6 +96,8 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
             {
                 process.Kill(entireProcessTree: true);
             }
+
+            output.WriteLine(string.Join('\n', said));
         }
     }
 }

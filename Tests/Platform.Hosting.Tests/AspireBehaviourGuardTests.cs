@@ -64,6 +64,10 @@ public sealed class AspireBehaviourGuardTests
 
     private static async Task<string?> PingAsync(string connectionString, CancellationToken ct)
     {
+        // a server that accepts but never answers fails the test instead of holding it
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        patience.CancelAfter(TimeSpan.FromSeconds(30));
+        ct = patience.Token;
         var (port, password) = RedisAddress.Parse(connectionString);
         using var tcp = new TcpClient();
         await tcp.ConnectAsync("127.0.0.1", port, ct);

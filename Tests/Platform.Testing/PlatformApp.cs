@@ -13,7 +13,7 @@ public sealed class PlatformApp : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, ResourceLog> _logs = new();
-    private readonly List<Task> _watchers = [];
+    private readonly ConcurrentBag<Task> _watchers = [];
 
     private readonly string? _dashboardApiKey;
 
@@ -40,11 +40,11 @@ public sealed class PlatformApp : IAsyncDisposable
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         _watchers.Add(RecordLogsAsync(_stopping.Token));
-        await App.StartAsync(cancellationToken).ConfigureAwait(false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
         try
         {
+            await App.StartAsync(deadline.Token).ConfigureAwait(false);
             await Task.WhenAll(Resources.Select(r => App.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, deadline.Token))).ConfigureAwait(false);
             // a resource with replicas reads healthy as soon as one of them is: a test that calls the other one
             // directly met a refused connection (seen in CI)
@@ -197,16 +197,9 @@ public sealed class PlatformApp : IAsyncDisposable
         try
         {
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token).ConfigureAwait(false);
-            if (App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource) is ProjectResource)
+            if (App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource) is ProjectResource project)
             {
-                for (var replica = 0; replica < Instances(resource).Count; replica++)
-                {
-                    using var client = CreateReplicaClient(resource, replica);
-                    while (!await AnswersHealthyAsync(client, deadline.Token).ConfigureAwait(false))
-                    {
-                        await Task.Delay(200, deadline.Token).ConfigureAwait(false);
-                    }
-                }
+                await WaitForEveryReplicaAsync(project, deadline.Token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
@@ -224,6 +217,8 @@ public sealed class PlatformApp : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until each replica the project declares (not only those that reported a state so far) reads
+    /// healthy and answers its own <c>/health</c> with Healthy.</summary>
     private async Task WaitForEveryReplicaAsync(ProjectResource project, CancellationToken cancellationToken)
     {
         var replicas = project.Annotations.OfType<ReplicaAnnotation>().SingleOrDefault()?.Replicas ?? 1;
@@ -257,9 +252,29 @@ public sealed class PlatformApp : IAsyncDisposable
         }
     }
 
+    /// <summary>How long a resource command or a stop may take before the test fails, rather than the suite hanging
+    /// (a wait without a bound once held a CI run until its time ran out, saying nothing).</summary>
+    public static readonly TimeSpan StateChangePatience = TimeSpan.FromMinutes(2);
+
     /// <summary>Waits until the resource's process is gone (stopped, exited or killed).</summary>
     public Task WaitForStoppedAsync(string resource, CancellationToken cancellationToken = default) =>
-        App.ResourceNotifications.WaitForResourceAsync(resource, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), cancellationToken);
+        WithinAsync(token => App.ResourceNotifications.WaitForResourceAsync(resource, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), token),
+            StateChangePatience, $"{resource} did not stop", cancellationToken);
+
+    /// <summary>Runs <paramref name="wait"/> with a deadline; on expiry the test fails with the state of every resource.</summary>
+    private async Task WithinAsync(Func<CancellationToken, Task> wait, TimeSpan timeout, string failure, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await wait(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{failure} within {timeout}: {Describe()}");
+        }
+    }
 
     /// <summary>The console lines of a resource (all its instances) after <paramref name="afterSequence"/>, in order.</summary>
     public IReadOnlyList<ResourceLogLine> Logs(string resource, long afterSequence = 0) =>
@@ -301,22 +316,24 @@ public sealed class PlatformApp : IAsyncDisposable
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
 
-        // Stopping (not only disposing) runs the AppHost's shutdown as Ctrl+C does: services first, then servers.
+        // Stopping (not only disposing) runs the AppHost's shutdown as Ctrl+C does: services first, then servers. Each
+        // step is bounded: a shutdown that hangs fails the suite's clean-up instead of holding the run.
         using var patience = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         await App.StopAsync(patience.Token).ConfigureAwait(false);
-        await App.DisposeAsync().ConfigureAwait(false);
-        await Task.WhenAll(_watchers).ConfigureAwait(false);
+        await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        await Task.WhenAll([.. _watchers]).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    private async Task CommandAsync(string resource, string command, CancellationToken cancellationToken)
-    {
-        var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, cancellationToken).ConfigureAwait(false);
-        if (!result.Success)
+    private Task CommandAsync(string resource, string command, CancellationToken cancellationToken) =>
+        WithinAsync(async token =>
         {
-            throw new InvalidOperationException($"{command} on {resource} failed: {result.Message}");
-        }
-    }
+            var result = await App.ResourceCommands.ExecuteCommandAsync(resource, command, token).ConfigureAwait(false);
+            if (!result.Success)
+            {
+                throw new InvalidOperationException($"{command} on {resource} failed: {result.Message}");
+            }
+        }, StateChangePatience, $"{command} on {resource} did not finish", cancellationToken);
 
     /// <summary>Machinery (a project's rebuilder, the dashboard) that the dashboard hides too.</summary>
     private bool IsHidden(IResource resource) =>
