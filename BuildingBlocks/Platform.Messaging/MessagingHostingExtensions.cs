@@ -34,6 +34,9 @@ public static class MessagingHostingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+            // A broker outage leaves the service able to take requests (its outbox keeps them): Degraded, never a
+            // failing /health that would take every replica out of rotation at once.
+            bus.ConfigureHealthCheckOptions(health => health.MinimalFailureStatus = Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Degraded);
             configure?.Invoke(bus);
             bus.UsingRabbitMq((context, rabbit) =>
             {

@@ -85,12 +85,14 @@ public sealed class DegradationTests(DegradationFixture fixture)
         await fixture.App.WaitForStoppedAsync("postgres", ct);
         try
         {
-            // the copy from before the reservation: its stock out of date, its price current
-            foreach (var replica in new[] { fixture.Replica0, fixture.Replica1 })
+            // the copy from before the reservation: its stock out of date, its price current, and said to be stale
+            // on every read (its own freshness stamp has not passed: the reservation expired it)
+            foreach (var replica in new[] { fixture.Replica0, fixture.Replica1, fixture.Replica0 })
             {
                 using var response = await replica.GetAsync($"/api/catalog/items/{itemId}", ct);
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
                 Assert.Equal(before, await response.ItemAsync());
+                Assert.Equal("STALE", response.CacheHeader());
             }
         }
         finally

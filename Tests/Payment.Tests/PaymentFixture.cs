@@ -48,6 +48,7 @@ public sealed class PaymentFixture : IAsyncLifetime
             .WithEnvironment("payment", "Payment__ReconcileInterval", ReconcileInterval.ToString())
             .WithEnvironment("payment", "Payment__ReconcileDelay", "00:00:02")
             .WithEnvironment("payment", PlatformApp.InboxDropsLogged.Name, PlatformApp.InboxDropsLogged.Value)
+            .WithEnvironment("payment", "Logging__LogLevel__Platform.Payment.Infrastructure.PaymentReconciler", "Debug")
             .StartAsync(TimeSpan.FromMinutes(3));
 
         Provider = App.CreateAuthorizedClient("payment-provider", await App.ParameterValueAsync("payment-provider-api-key"));
@@ -72,6 +73,10 @@ public sealed class PaymentFixture : IAsyncLifetime
     /// <summary>Waits until the reconciler has found the provider unreachable for the order <paramref name="rounds"/> times.</summary>
     public Task WaitForReconcilerWaitsAsync(Guid orderId, long mark, int rounds) =>
         App.WaitForLogAsync("payment", $"Order {orderId}: reconciliation waits for the provider", mark, Delivery, rounds, Ct);
+
+    /// <summary>Waits until the reconciler has finished <paramref name="rounds"/> rounds after <paramref name="mark"/>.</summary>
+    public Task WaitForReconcilerRoundsAsync(long mark, int rounds) =>
+        App.WaitForLogAsync("payment", "Payment reconciliation round done", mark, Delivery, rounds, Ct);
 
     public async ValueTask DisposeAsync()
     {

@@ -28,6 +28,8 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment("payment", "Payment__MaxRetryInterval", "00:00:02")
             .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__AttemptTimeout__Timeout", "00:00:01.500")
             .WithEnvironment("payment", "HttpClient__PaymentProviderClient__Resilience__TotalRequestTimeout__Timeout", "00:00:05")
+            // each retry of an undecided payment is logged (at Debug), so a test can wait for one instead of a time
+            .WithEnvironment("payment", "Logging__LogLevel__Platform.Payment.IntegrationEvents.PaymentRequestedConsumer", "Debug")
             .StartAsync(cancellationToken: TestContext.Current.CancellationToken);
     }
 

@@ -10,11 +10,18 @@ public sealed class Browser : IDisposable
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string ChromeDriverPath = "/usr/bin/chromedriver";
 
+    /// <summary>Reloads of a crashed page one wait allows before it fails.</summary>
+    private const int MaxReloads = 3;
+
     private readonly DirectoryInfo _profile = Directory.CreateTempSubdirectory("dashboard-chromium-");
     private readonly ChromeDriver _driver;
+    private readonly Action<string>? _onCrash;
 
-    public Browser()
+    /// <param name="onCrash">Told each time a page showed Blazor's "An unhandled error has occurred" and was reloaded
+    /// (what its user would do), so the test's output says so and why.</param>
+    public Browser(Action<string>? onCrash = null)
     {
+        _onCrash = onCrash;
         var service = ChromeDriverService.CreateDefaultService(Path.GetDirectoryName(ChromeDriverPath)!, Path.GetFileName(ChromeDriverPath));
         service.HideCommandPromptWindow = true;
         service.SuppressInitialDiagnosticInformation = true;
@@ -39,10 +46,22 @@ public sealed class Browser : IDisposable
     public void WaitUntil(Func<bool> condition, string what, int seconds = 30, Func<string>? seen = null)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        var reloads = 0;
         while (true)
         {
             try
             {
+                // A crashed Blazor page (its circuit ended by an exception) never changes again: reload it, a few times
+                if (reloads < MaxReloads && Crashed())
+                {
+                    reloads++;
+                    Screenshot($"crashed-{reloads}-" + string.Concat(what.Where(char.IsLetterOrDigit)));
+                    _onCrash?.Invoke($"the page {_driver.Url} crashed while waiting for {what}; reload {reloads} of {MaxReloads}");
+                    _driver.Navigate().Refresh();
+                    deadline = deadline.AddSeconds(10); // the reload's own time is not the condition's
+                    continue;
+                }
+
                 if (condition())
                 {
                     return;
@@ -61,6 +80,9 @@ public sealed class Browser : IDisposable
             Thread.Sleep(200);
         }
     }
+
+    /// <summary>Blazor's error bar is showing: the page's circuit is gone.</summary>
+    private bool Crashed() => _driver.FindElements(By.Id("blazor-error-ui")).Any(e => e.Displayed);
 
     private static string Describe(Func<string> seen)
     {

@@ -8,7 +8,7 @@ namespace Platform.EndToEnd.Tests;
 /// resource Running and Healthy, a placed order's trace found across the services, a resource stopped and started from
 /// its row. Screenshots of each step go to TestResults/screenshots/.</summary>
 [Collection(AppHostCollection.Name)]
-public sealed class DashboardBrowserTests(AppHostFixture fixture)
+public sealed class DashboardBrowserTests(AppHostFixture fixture, ITestOutputHelper output)
 {
     private DashboardEndpoint Dashboard => fixture.App.Dashboard!;
 
@@ -38,7 +38,7 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
     public async Task Signed_in_a_user_sees_every_resource_healthy_finds_an_orders_trace_and_stops_and_starts_a_resource()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var browser = new Browser();
+        using var browser = new Browser(crash => output.WriteLine($"{crash}; the dashboard said: {DashboardErrors()}"));
         browser.GoTo($"{Dashboard.Url}login?t={Dashboard.LoginToken}");
 
         // Resources: one row per instance (children nested under their resource), all Running; an unhealthy one would
@@ -48,7 +48,7 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
 
         var instances = fixture.App.Resources.Sum(r => fixture.App.Instances(r.Name).Count);
         browser.WaitUntil(() => Rows(browser).Count(r => r.State == "Running") == instances, $"{instances} resources Running and healthy", seconds: 60,
-            seen: () => $"{string.Join(", ", Rows(browser).Where(r => r.State != "Running").Select(r => $"{r.Name}={r.State}"))} of {Rows(browser).Count} rows; the AppHost: {fixture.App.Describe()}");
+            seen: () => $"{string.Join(", ", Rows(browser).Where(r => r.State != "Running").Select(r => $"{r.Name}={r.State}"))} of {Rows(browser).Count} rows; the AppHost: {fixture.App.Describe()}; the dashboard said: {DashboardErrors()}");
         var names = browser.All("tr.resource-row span.resource-name-text").Select(e => e.Text).ToList();
         Assert.All(fixture.App.Resources.Where(r => r.Name is not ("catalog" or "gateway")), r => Assert.Contains(r.Name, names));
         Assert.Equal(2, names.Count(n => n.StartsWith("catalog-", StringComparison.Ordinal) && !n.StartsWith("catalog-cache", StringComparison.Ordinal)));
@@ -103,6 +103,11 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture)
         browser.WaitUntil(() => RowState(browser, "notification") == "Running", "notification Running again", seconds: 45);
         browser.Screenshot("05-resource-started");
     }
+
+    /// <summary>What the dashboard itself logged as failing (a crashed page shows only "An unhandled error has occurred").</summary>
+    private string DashboardErrors() => string.Join(" | ", fixture.App.Logs("aspire-dashboard")
+        .Where(l => l.Text.Contains("fail", StringComparison.OrdinalIgnoreCase) || l.Text.Contains("Exception", StringComparison.Ordinal))
+        .TakeLast(12).Select(l => l.Text));
 
     private static List<(string Name, string State)> Rows(Browser browser) =>
         [.. browser.All("tr.resource-row").Select(r => (

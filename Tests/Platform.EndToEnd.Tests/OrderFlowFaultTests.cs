@@ -58,12 +58,14 @@ public sealed class OrderFlowFaultTests(AppHostFixture fixture)
         var itemId = await shop.CreateItemAsync(stock: 5, ct);
         await using (await shop.ProviderBehavesAsync(latencyMs: 5, failureRate: 1, declineRate: 0, ct))
         {
+            var mark = fixture.App.LogMark();
             var placed = await Task.WhenAll(Enumerable.Range(0, 3).Select(i => shop.PlaceAsync(itemId, ct)));
 
-            // An unavailable provider is waited out (Payment:GiveUpAfter), not turned into a failure at once.
-            await Task.Delay(TimeSpan.FromSeconds(10), ct);
+            // An unavailable provider is waited out (Payment:GiveUpAfter), not turned into a failure at once: each
+            // payment is tried, found undecided and tried again, and its order still waits.
             foreach (var id in placed)
             {
+                await fixture.App.WaitForLogAsync("payment", $"Order {id}: payment not decided", mark, TimeSpan.FromSeconds(30), count: 2, ct);
                 Assert.False(Shop.IsFinal(await shop.StatusAsync(id, ct)), $"order {id} was decided while the provider was only unavailable");
             }
 

@@ -42,27 +42,7 @@ public sealed class MessagingFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         _servers = await PlatformAppBuilder.Create().Only("notificationdb", "messaging").StartAsync(TimeSpan.FromSeconds(120));
-
-        var service = Host.CreateApplicationBuilder();
-        service.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["ConnectionStrings:servicedb"] = await _servers.ConnectionStringAsync("notificationdb"),
-            ["ConnectionStrings:messaging"] = await _servers.ConnectionStringAsync("messaging"),
-            // seconds instead of minutes, so a test sees a parked message come back and old rows go
-            ["Messaging:ParkedMessages:FirstDelay"] = "00:00:05",
-            ["Messaging:ParkedMessages:Interval"] = "00:00:00.500",
-            ["Messaging:ParkedMessages:MaxRedrives"] = "2",
-            ["Messaging:ParkedMessages:PassTimeout"] = "00:00:05",
-            ["Messaging:Tables:Interval"] = "00:00:00.500",
-        });
-        service.Logging.AddFakeLogging(); // what a failing test reports (FakeLogCollector)
-        service.AddServiceDatabase("servicedb");
-        service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());
-        // the fixture's own consumer's queue, and one whose service has not started yet (nobody consumes it)
-        service.DeclareSubscriptions([(typeof(ThingHappened), "recording"), (typeof(ThingHappened), NotYetStartedQueue)]);
-        service.AddTransactionalOutbox(options => options.PollInterval = TimeSpan.FromMilliseconds(500));
-        service.AddInbox();
-        _service = service.Build();
+        _service = await CreateServiceAsync();
         await using (var command = _service.Services.GetRequiredService<NpgsqlDataSource>()
             .CreateCommand("CREATE TABLE IF NOT EXISTS effects (message_id uuid NOT NULL, name text NOT NULL)"))
         {
@@ -85,6 +65,32 @@ public sealed class MessagingFixture : IAsyncLifetime
 
             await Task.Delay(100);
         }
+    }
+
+    /// <summary>A service host on the fixture's database and broker, built and not started: the fixture's own, or a
+    /// second one a test starts itself (a replica started during an outage).</summary>
+    public async Task<IHost> CreateServiceAsync()
+    {
+        var service = Host.CreateApplicationBuilder();
+        service.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:servicedb"] = await Servers.ConnectionStringAsync("notificationdb"),
+            ["ConnectionStrings:messaging"] = await Servers.ConnectionStringAsync("messaging"),
+            // seconds instead of minutes, so a test sees a parked message come back and old rows go
+            ["Messaging:ParkedMessages:FirstDelay"] = "00:00:05",
+            ["Messaging:ParkedMessages:Interval"] = "00:00:00.500",
+            ["Messaging:ParkedMessages:MaxRedrives"] = "2",
+            ["Messaging:ParkedMessages:PassTimeout"] = "00:00:05",
+            ["Messaging:Tables:Interval"] = "00:00:00.500",
+        });
+        service.Logging.AddFakeLogging(); // what a failing test reports (FakeLogCollector)
+        service.AddServiceDatabase("servicedb");
+        service.AddRabbitMQMessaging("messaging", bus => bus.AddConsumer<RecordingConsumer>());
+        // the fixture's own consumer's queue, and one whose service has not started yet (nobody consumes it)
+        service.DeclareSubscriptions([(typeof(ThingHappened), "recording"), (typeof(ThingHappened), NotYetStartedQueue)]);
+        service.AddTransactionalOutbox(options => options.PollInterval = TimeSpan.FromMilliseconds(500));
+        service.AddInbox();
+        return service.Build();
     }
 
     public async ValueTask DisposeAsync()

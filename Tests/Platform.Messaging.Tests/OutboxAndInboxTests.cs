@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Npgsql;
 using Platform.Messaging.Outbox;
 using Platform.Messaging.Tests.Events;
@@ -66,8 +67,12 @@ public sealed class OutboxAndInboxTests(MessagingFixture fixture)
         Guid id;
         try
         {
+            var writing = DateTimeOffset.UtcNow;
             id = await fixture.WriteAsync("while-broker-down", commit: true);
-            await Task.Delay(TimeSpan.FromSeconds(2), ct);
+            // the dispatcher tried to publish it and failed: only after that does "not delivered" mean something
+            var log = fixture.Services.GetRequiredService<FakeLogCollector>();
+            await OutboxFailureTests.WaitUntilAsync(() => Task.FromResult(log.GetSnapshot().Any(r =>
+                r.Timestamp > writing && r.Message.StartsWith("Outbox dispatch failed", StringComparison.Ordinal))), TimeSpan.FromSeconds(30));
             Assert.False(MessagingFixture.Received.ContainsKey(id));
             Assert.Equal(1L, await fixture.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE id = @id AND sent_at IS NULL", id));
         }

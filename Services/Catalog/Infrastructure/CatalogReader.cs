@@ -38,7 +38,7 @@ public sealed class CatalogReader
 
         var pending = _cache.GetOrSetAsync<Cached<CatalogItem>>(
             CatalogCacheKeys.Item(id),
-            async (_, ct) => Cached<CatalogItem>.Produce(await _repository.GetAsync(id, ct), _itemFreshness),
+            (context, ct) => Cached<CatalogItem>.ProduceAsync(context, () => _repository.GetAsync(id, ct), _itemFreshness),
             _itemOptions,
             cancellationToken);
         // a memory hit completes synchronously: no state machine on the hot path
@@ -56,7 +56,7 @@ public sealed class CatalogReader
 
         var cached = await _cache.GetOrSetAsync<Cached<CatalogPage>>(
             CatalogCacheKeys.Page(filter, filterId, afterId, limit),
-            async (_, ct) => Cached<CatalogPage>.Produce(await _repository.ListAsync(filter, filterId, afterId, limit, ct), _pageFreshness),
+            (context, ct) => Cached<CatalogPage>.ProduceAsync(context, async () => await _repository.ListAsync(filter, filterId, afterId, limit, ct), _pageFreshness),
             _pageOptions,
             [CatalogCacheKeys.ListingTag(filter, filterId)],
             cancellationToken);

@@ -32,7 +32,6 @@ public static class Extensions
             bus.AddConsumer<RefundRequestedConsumer>();
         });
         builder.DeclareSubscriptions(Subscriptions.All);
-        builder.Services.AddHealthChecks().AddCheck<BusHealthCheck>("rabbitmq", tags: ["ready"]);
 
         builder.Services.AddSingleton<PaymentRepository>();
         // Its own resilience handler: its own circuit breaker and the timeouts of "HttpClient:PaymentProviderClient:Resilience".

@@ -51,7 +51,7 @@ public sealed class PaymentRequestedConsumer(
             PaymentDecision.Succeed succeed => (PaymentStatus.Succeeded, succeed.PaymentId, (string?)null, (TimeSpan?)null),
             PaymentDecision.Fail { MayHaveCharged: true } fail => (PaymentStatus.Failed, null, fail.Reason, options.Value.ReconcileDelay),
             PaymentDecision.Fail fail => (PaymentStatus.Failed, null, fail.Reason, null),
-            PaymentDecision.Retry retry => throw new PaymentNotDecidedException($"order {request.OrderId}: {retry.Reason}"),
+            PaymentDecision.Retry retry => throw NotDecidedYet(request.OrderId, retry.Reason),
             _ => throw new InvalidOperationException($"Unknown decision {decision}"),
         };
 
@@ -86,6 +86,13 @@ public sealed class PaymentRequestedConsumer(
         {
             await Outbox.AddAsync(new PaymentFailed(orderId, reason ?? PaymentDecision.ProviderUnavailable), transaction, cancellationToken);
         }
+    }
+
+    /// <summary>Debug, not Information: during a provider outage every pending order says it at each retry.</summary>
+    private PaymentNotDecidedException NotDecidedYet(Guid orderId, string reason)
+    {
+        logger.LogDebug("Order {OrderId}: payment not decided ({Reason}); tried again later", orderId, reason);
+        return new PaymentNotDecidedException($"order {orderId}: {reason}");
     }
 
     /// <summary>Counted from the first publication: redeliveries and retries keep the original SentTime.</summary>
