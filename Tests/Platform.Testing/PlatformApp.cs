@@ -196,7 +196,9 @@ public sealed class PlatformApp : IAsyncDisposable
         deadline.CancelAfter(timeout);
         try
         {
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, deadline.Token).ConfigureAwait(false);
+            // through a stop: just after a restart command the snapshot can still say Exited, which the default
+            // behaviour takes for a failed start (seen in a CI-style run)
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, deadline.Token).ConfigureAwait(false);
             if (App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource) is ProjectResource project)
             {
                 await WaitForEveryReplicaAsync(project, deadline.Token).ConfigureAwait(false);
