@@ -40,29 +40,23 @@ public sealed class PlatformApp : IAsyncDisposable
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
         _watchers.Add(RecordLogsAsync(_stopping.Token));
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
+        await WithinAsync(async deadline =>
         {
-            await App.StartAsync(deadline.Token).ConfigureAwait(false);
-            await Task.WhenAll(Resources.Select(r => App.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, deadline.Token))).ConfigureAwait(false);
+            await App.StartAsync(deadline).ConfigureAwait(false);
+            await Task.WhenAll(Resources.Select(r => App.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, deadline))).ConfigureAwait(false);
             // a resource with replicas reads healthy as soon as one of them is: a test that calls the other one
             // directly met a refused connection (seen in CI)
             foreach (var project in Resources.OfType<ProjectResource>())
             {
-                await WaitForEveryReplicaAsync(project, deadline.Token).ConfigureAwait(false);
+                await WaitForEveryReplicaAsync(project, deadline).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"Not every resource became healthy within {timeout}: {Describe()}");
-        }
 
-        StartupDuration = started.Elapsed;
-        if (_dashboardApiKey is not null)
-        {
-            Dashboard = await FindDashboardAsync(_dashboardApiKey, deadline.Token).ConfigureAwait(false);
-        }
+            StartupDuration = started.Elapsed;
+            if (_dashboardApiKey is not null)
+            {
+                Dashboard = await FindDashboardAsync(_dashboardApiKey, deadline).ConfigureAwait(false);
+            }
+        }, timeout, "Not every resource became healthy (and the dashboard announced its login)", cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The dashboard's public address and login token, from the login URL it announces.</summary>
@@ -190,25 +184,17 @@ public sealed class PlatformApp : IAsyncDisposable
     /// <summary>Waits until the resource is healthy now. Aspire re-checks a healthy resource only every 30 s, so its
     /// snapshot can still say Healthy just after a dependency came back; a service's own <c>/health</c> on every replica
     /// must answer 200 too.</summary>
-    public async Task WaitForHealthyAsync(string resource, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
+    public Task WaitForHealthyAsync(string resource, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        WithinAsync(async deadline =>
         {
             // through a stop: just after a restart command the snapshot can still say Exited, which the default
             // behaviour takes for a failed start (seen in a CI-style run)
-            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, deadline.Token).ConfigureAwait(false);
+            await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, deadline).ConfigureAwait(false);
             if (App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource) is ProjectResource project)
             {
-                await WaitForEveryReplicaAsync(project, deadline.Token).ConfigureAwait(false);
+                await WaitForEveryReplicaAsync(project, deadline).ConfigureAwait(false);
             }
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{resource} did not become healthy within {timeout}: {Describe()}");
-        }
-    }
+        }, timeout, $"{resource} did not become healthy", cancellationToken);
 
     /// <summary>Waits until every resource is healthy now (<see cref="WaitForHealthyAsync"/>), each within the timeout.</summary>
     public async Task WaitForAllHealthyAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
@@ -263,7 +249,8 @@ public sealed class PlatformApp : IAsyncDisposable
         WithinAsync(token => App.ResourceNotifications.WaitForResourceAsync(resource, e => KnownResourceStates.TerminalStates.Contains(e.Snapshot.State?.Text), token),
             StateChangePatience, $"{resource} did not stop", cancellationToken);
 
-    /// <summary>Runs <paramref name="wait"/> with a deadline; on expiry the test fails with the state of every resource.</summary>
+    /// <summary>Runs <paramref name="wait"/> with a deadline (the one every wait here uses); on expiry the test fails with
+    /// the state of every resource.</summary>
     private async Task WithinAsync(Func<CancellationToken, Task> wait, TimeSpan timeout, string failure, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
