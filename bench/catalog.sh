@@ -17,8 +17,8 @@
 #   gateway-token  the same with a buyer's access token on every request: the gateway validates it (signature,
 #             lifetime, audience; keys cached) and limits by its subject; gateway-token ÷ gateway is what validation costs
 # MODES adds, for finding where a memory hit spends its time beyond bare Kestrel:
-#   l1-nolimit  l1 with the per-client rate limiter off      l1-notel  l1 exporting no telemetry (no OTLP endpoint)
-#   l1-bare     l1 with neither                          l1-nospans  l1 recording no trace (metrics and logs exported)
+#   l1-notel    l1 exporting no telemetry (no OTLP endpoint)
+#   l1-nospans  l1 recording no trace (metrics and logs exported)
 # Env: DURATION (10), WARMUP (45), REPEATS (5), CONNECTIONS (64), THREADS (2), HOT (1000), MODES ("l1 l2 db gateway gateway-token").
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,8 +49,7 @@ start_catalog() {
   local cache=$1
   shift
   start_bench_host 240 --only catalog --Catalog:Replicas=1 \
-    --env "catalog:Catalog__Cache__Mode=$cache" \
-    --env catalog:Catalog__RateLimit__PermitLimit=1000000 --env catalog:Catalog__RateLimit__Burst=200000 "$@"
+    --env "catalog:Catalog__Cache__Mode=$cache" "$@"
 }
 
 # The gateway and what it routes to (one replica each, measured at their own addresses), the same budget reasoning.
@@ -58,7 +57,6 @@ start_gateway() {
   rm -f "$WORK/connections"
   BENCH_CONNECTIONS="$WORK/connections" start_bench_host 300 --only gateway --buyers 1 --Catalog:Replicas=1 --Gateway:Replicas=1 \
     --env catalog:Catalog__Cache__Mode=TwoLevel \
-    --env catalog:Catalog__RateLimit__PermitLimit=1000000 --env catalog:Catalog__RateLimit__Burst=200000 \
     --env gateway:Gateway__RateLimit__PermitLimit=1000000 --env gateway:Gateway__RateLimit__Burst=200000 "$@"
 }
 
@@ -67,7 +65,6 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "load: wrk -t$THREADS -c$CONNECTIONS, ${WARMUP} s warm-up per mode, $REPEATS rounds of ${DURATION} s (Kestrel, then the mode); hot set of $HOT ids"
 wrk -t"$THREADS" -c"$CONNECTIONS" -d"${WARMUP}s" -s "$WORK/hot.lua" "$KESTREL_URL" >/dev/null
 declare -A RATIOS RATES
-NO_LIMIT=(--env catalog:Catalog__RateLimit__Enabled=false)
 NO_TELEMETRY=(--env catalog:OTEL_EXPORTER_OTLP_ENDPOINT=)
 for mode in $MODES; do
   stop_bench_host
@@ -75,9 +72,7 @@ for mode in $MODES; do
     l1) start_catalog TwoLevel ;;
     l2) start_catalog DistributedOnly ;;
     db) start_catalog None ;;
-    l1-nolimit) start_catalog TwoLevel "${NO_LIMIT[@]}" ;;
     l1-notel) start_catalog TwoLevel "${NO_TELEMETRY[@]}" ;;
-    l1-bare) start_catalog TwoLevel "${NO_LIMIT[@]}" "${NO_TELEMETRY[@]}" ;;
     l1-nospans) start_catalog TwoLevel --env catalog:OpenTelemetry__Tracing__SamplingRatio=0 ;;
     gateway | gateway-token) start_gateway ;;
     l1-proxied) start_catalog TwoLevel ;;

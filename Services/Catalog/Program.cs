@@ -10,11 +10,6 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 
-if (CatalogRateLimit.IsEnabled(app.Configuration))
-{
-    app.UseRateLimiter();
-}
-
 app.MapCatalogApi();
 
 await app.RunAsync();

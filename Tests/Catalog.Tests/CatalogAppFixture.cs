@@ -8,8 +8,9 @@ using StackExchange.Redis;
 namespace Platform.Catalog.Tests;
 
 /// <summary>
-/// The AppHost's catalog (two replicas) with what it depends on: real Redis, PostgreSQL and RabbitMQ as processes.
-/// The replicas migrate and seed the empty database themselves on start.
+/// The AppHost's catalog, its two replicas in this process (in memory, with the configuration the AppHost gives them),
+/// against what it depends on started by the AppHost: real Redis, PostgreSQL, RabbitMQ and the identity service as
+/// processes. The replicas migrate and seed the empty database themselves on start.
 /// </summary>
 public class CatalogAppFixture : IAsyncLifetime
 {
@@ -19,9 +20,6 @@ public class CatalogAppFixture : IAsyncLifetime
     private PlatformApp? _app;
 
     public PlatformApp App => _app ?? throw new InvalidOperationException("Not started.");
-
-    /// <summary>All requests come from one IP here: the shared fixtures get a limit they never reach.</summary>
-    protected virtual int RateLimitPerSecond => 100_000;
 
     /// <summary>The replicas as the catalog's administrator calls them (her token may write; reads need none).</summary>
     public HttpClient Replica0 { get; private set; } = null!;
@@ -49,12 +47,9 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public virtual async ValueTask InitializeAsync()
     {
-        var limit = RateLimitPerSecond.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _app = await PlatformAppBuilder.Create(AppHostArgs)
-            .Only("catalog")
+            .InMemory<CatalogItem>("catalog")
             .WithEnvironment("catalog", "Catalog__WarmUp__Count", "100")
-            .WithEnvironment("catalog", "Catalog__RateLimit__PermitLimit", limit)
-            .WithEnvironment("catalog", "Catalog__RateLimit__Burst", limit)
             .StartAsync(StartupTimeout);
 
         var admin = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await _app.UserTokenAsync("admin"));
@@ -117,12 +112,13 @@ public class CatalogAppFixture : IAsyncLifetime
 
     public async Task<IConnectionMultiplexer> ConnectRedisAsync() => await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
 
-    /// <summary>One replica's console output (replicas in name order, as <see cref="Replica0"/> and <see cref="Replica1"/>).</summary>
-    public string Logs(int replica) => string.Join('\n', App.Logs(App.Instances("catalog")[replica].ResourceId).Select(l => l.Text));
+    /// <summary>One replica's log lines (as <see cref="Replica0"/> and <see cref="Replica1"/>).</summary>
+    public string Logs(int replica) => string.Join('\n', App.Logs(App.InMemoryInstances("catalog")[replica].InstanceId).Select(l => l.Text));
 }
 
 /// <summary>
-/// Shared by the API, write and inventory tests. A bus in the test stands in for the order service: it publishes
+/// Shared by the API, write, inventory and degradation tests (the last stop and start Redis and PostgreSQL, and wait
+/// until all is healthy again before they end). A bus in the test stands in for the order service: it publishes
 /// OrderSubmitted and StockReleaseRequested as the order flow does, and records the catalog's StockReserved and
 /// StockRejected answers.
 /// </summary>
@@ -177,19 +173,12 @@ public sealed class CatalogFixture : CatalogAppFixture
     }
 }
 
-/// <summary>Its own app: these tests stop Redis.</summary>
-public sealed class DegradationFixture : CatalogAppFixture
-{
-}
-
 /// <summary>Its own app whose cache Redis may hold only 4 MB.</summary>
 public sealed class CacheBoundFixture : CatalogAppFixture
 {
     public const int MaxMemoryBytes = 4 * 1024 * 1024;
 
     protected override string[] AppHostArgs => [$"--Redis:CatalogCache:MaxMemory={MaxMemoryBytes}"];
-
-    protected override int RateLimitPerSecond => 1_000_000;
 }
 
 [CollectionDefinition(Name)]
@@ -198,28 +187,8 @@ public sealed class CacheBoundCollection : ICollectionFixture<CacheBoundFixture>
     public const string Name = "CacheBound";
 }
 
-/// <summary>Its own app with a small per-client limit.</summary>
-public sealed class RateLimitFixture : CatalogAppFixture
-{
-    public const int PermitsPerSecond = 5;
-
-    protected override int RateLimitPerSecond => PermitsPerSecond;
-}
-
 [CollectionDefinition(Name)]
 public sealed class CatalogCollection : ICollectionFixture<CatalogFixture>
 {
     public const string Name = "Catalog";
-}
-
-[CollectionDefinition(Name)]
-public sealed class DegradationCollection : ICollectionFixture<DegradationFixture>
-{
-    public const string Name = "Degradation";
-}
-
-[CollectionDefinition(Name)]
-public sealed class RateLimitCollection : ICollectionFixture<RateLimitFixture>
-{
-    public const string Name = "RateLimit";
 }

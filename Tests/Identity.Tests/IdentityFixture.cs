@@ -8,22 +8,22 @@ using Xunit;
 
 namespace Platform.Identity.Tests;
 
-/// <summary>The AppHost's identity service with its PostgreSQL, the demo users and service clients the AppHost generates.</summary>
+/// <summary>The AppHost's identity service in this process, its PostgreSQL started by the AppHost, the demo users and
+/// service clients the AppHost generates.</summary>
 public sealed class IdentityFixture : IAsyncLifetime
 {
     public PlatformApp App { get; private set; } = null!;
 
-    public HttpClient Identity { get; private set; } = null!;
+    /// <summary>A client of the identity service as it runs now (a restart replaces the in-memory host).</summary>
+    public HttpClient Identity => App.CreateHttpClient("identity");
 
     public async ValueTask InitializeAsync()
     {
-        App = await PlatformAppBuilder.Create().Only("identity").StartAsync(TimeSpan.FromMinutes(3));
-        Identity = App.CreateHttpClient("identity");
+        App = await PlatformAppBuilder.Create().InMemory<Platform.Identity.Infrastructure.IdentitySettings>("identity").StartAsync(TimeSpan.FromMinutes(3));
     }
 
     public async ValueTask DisposeAsync()
     {
-        Identity?.Dispose();
         if (App is not null)
         {
             await App.DisposeAsync();
@@ -33,7 +33,8 @@ public sealed class IdentityFixture : IAsyncLifetime
     /// <summary>POSTs a form to the token endpoint; the status and the JSON answer (a token response or an OAuth error).</summary>
     public async Task<(HttpStatusCode Status, JsonNode Body)> TokenAsync(params (string Name, string Value)[] form)
     {
-        using var response = await Identity.PostAsync("/connect/token", new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value))));
+        using var identity = Identity;
+        using var response = await identity.PostAsync("/connect/token", new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value))));
         return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
     }
 
@@ -41,8 +42,9 @@ public sealed class IdentityFixture : IAsyncLifetime
     /// discovery document, audience, lifetime and the access-token type.</summary>
     public async Task<TokenValidationResult> ValidateAsync(string token)
     {
-        var discovery = (await Identity.GetFromJsonAsync<JsonObject>("/.well-known/openid-configuration"))!;
-        var keys = new JsonWebKeySet(await Identity.GetStringAsync(new Uri((string)discovery["jwks_uri"]!).PathAndQuery));
+        using var identity = Identity;
+        var discovery = (await identity.GetFromJsonAsync<JsonObject>("/.well-known/openid-configuration"))!;
+        var keys = new JsonWebKeySet(await identity.GetStringAsync(new Uri((string)discovery["jwks_uri"]!).PathAndQuery));
         return await new JsonWebTokenHandler().ValidateTokenAsync(token, new TokenValidationParameters
         {
             ValidIssuer = (string)discovery["issuer"]!,

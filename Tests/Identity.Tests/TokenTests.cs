@@ -91,7 +91,8 @@ public sealed class TokenTests(IdentityFixture fixture)
     {
         try
         {
-            using var response = await fixture.Identity.GetAsync("/.well-known/openid-configuration", Ct);
+            using var identity = fixture.Identity;
+            using var response = await identity.GetAsync("/.well-known/openid-configuration", Ct);
             return response.IsSuccessStatusCode;
         }
         catch (HttpRequestException)

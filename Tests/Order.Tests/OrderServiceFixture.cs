@@ -8,8 +8,8 @@ using Xunit;
 namespace Platform.Order.Tests;
 
 /// <summary>
-/// The AppHost's order service (its timeout sweeper running every second) with what it waits for: real Redis,
-/// PostgreSQL and RabbitMQ as processes and one catalog replica. A bus in the test stands in for the payment service:
+/// The AppHost's order service in this process (its timeout sweeper running every second), with what it waits for
+/// started by the AppHost: real Redis, PostgreSQL and RabbitMQ as processes, the identity service and one catalog replica. A bus in the test stands in for the payment service:
 /// it sends PaymentSucceeded and records RefundRequested. The orders are written straight into the order database,
 /// as alice's; the API is called with alice's and bob's tokens from the AppHost's identity service.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class OrderServiceFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         App = await PlatformAppBuilder.Create("--Catalog:Replicas=1")
-            .Only("order")
+            .InMemory<Platform.Order.Model.Order>("order")
             .WithEnvironment("order", "Ordering__SweepInterval", "00:00:01")
             .WithEnvironment("order", PlatformApp.InboxDropsLogged.Name, PlatformApp.InboxDropsLogged.Value)
             .StartAsync(TimeSpan.FromMinutes(3));

@@ -8,7 +8,8 @@ using Xunit;
 namespace Platform.Payment.Tests;
 
 /// <summary>
-/// The AppHost's payment service and payment provider with real Redis, PostgreSQL and RabbitMQ as processes, and a bus
+/// The AppHost's payment service in this process, the payment provider and real Redis, PostgreSQL and RabbitMQ as the
+/// AppHost's processes, and a bus
 /// in the test process standing in for the order service: it sends PaymentRequested and records the outcomes.
 /// </summary>
 public sealed class PaymentFixture : IAsyncLifetime
@@ -39,7 +40,7 @@ public sealed class PaymentFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         App = await PlatformAppBuilder.Create()
-            .Only("payment")
+            .InMemory<Platform.Payment.Model.PaymentRecord>("payment")
             .WithEnvironment("payment-provider", "Provider__LatencyMs", "0")
             .WithEnvironment("payment", "Payment__GiveUpAfter", GiveUpAfter.ToString())
             .WithEnvironment("payment", "Payment__MaxRetryInterval", "00:00:02")

@@ -15,11 +15,8 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         _app = await PlatformAppBuilder.Create()
             .WithDashboard()
-            // The tests play hundreds of buyers from one loopback address; the catalog's per-client limit (tested on
-            // its own in Catalog.Tests) would treat them as one client. The limiter stays on, with a budget that fits.
-            .WithEnvironment("catalog", "Catalog__RateLimit__PermitLimit", "100000")
-            .WithEnvironment("catalog", "Catalog__RateLimit__Burst", "100000")
-            // and they are all alice at the gateway, whose per-user limit is tested in Gateway.Tests
+            // The tests play hundreds of buyers from one loopback address, all alice at the gateway, whose per-client
+            // limit (tested in Gateway.Tests) would treat them as one client. The limiter stays on, with a budget that fits.
             .WithEnvironment("gateway", "Gateway__RateLimit__PermitLimit", "100000")
             .WithEnvironment("gateway", "Gateway__RateLimit__Burst", "100000")
             // Payment deadlines short enough for a test to watch a payment wait and then give up, with the same shape

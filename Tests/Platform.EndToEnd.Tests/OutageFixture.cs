@@ -19,8 +19,6 @@ public sealed class OutageFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var builder = PlatformAppBuilder.Create()
-            .WithEnvironment("catalog", "Catalog__RateLimit__PermitLimit", "100000")
-            .WithEnvironment("catalog", "Catalog__RateLimit__Burst", "100000")
             .WithEnvironment("gateway", "Gateway__RateLimit__PermitLimit", "100000")
             .WithEnvironment("gateway", "Gateway__RateLimit__Burst", "100000")
             .WithEnvironment("order", "Ordering__OrderTimeout", OrderTimeout.ToString())

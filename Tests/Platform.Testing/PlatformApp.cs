@@ -4,6 +4,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.Testing.InMemory;
 
 namespace Platform.Testing;
 
@@ -16,11 +17,14 @@ public sealed class PlatformApp : IAsyncDisposable
     private readonly ConcurrentBag<Task> _watchers = [];
 
     private readonly string? _dashboardApiKey;
+    private readonly IReadOnlyList<InMemoryRegistration> _inMemoryRegistrations;
+    private readonly ConcurrentDictionary<string, IReadOnlyList<InMemoryService>> _inMemory = new();
 
-    internal PlatformApp(DistributedApplication app, string? dashboardApiKey)
+    internal PlatformApp(DistributedApplication app, string? dashboardApiKey, IReadOnlyList<InMemoryRegistration> inMemory)
     {
         App = app;
         _dashboardApiKey = dashboardApiKey;
+        _inMemoryRegistrations = inMemory;
     }
 
     public DistributedApplication App { get; }
@@ -51,6 +55,11 @@ public sealed class PlatformApp : IAsyncDisposable
                 await WaitForEveryReplicaAsync(project, deadline).ConfigureAwait(false);
             }
 
+            foreach (var registration in _inMemoryRegistrations)
+            {
+                _inMemory[registration.Project.Name] = await StartInMemoryAsync(registration, deadline).ConfigureAwait(false);
+            }
+
             StartupDuration = started.Elapsed;
             if (_dashboardApiKey is not null)
             {
@@ -68,7 +77,39 @@ public sealed class PlatformApp : IAsyncDisposable
         return new DashboardEndpoint(new Uri(login.GetLeftPart(UriPartial.Authority)), login.Query["?t=".Length..], apiKey);
     }
 
-    public HttpClient CreateHttpClient(string resource, string endpoint = "http") => App.CreateHttpClient(resource, endpoint);
+    public HttpClient CreateHttpClient(string resource, string endpoint = "http") =>
+        _inMemory.TryGetValue(resource, out var instances) ? instances[0].CreateClient() : App.CreateHttpClient(resource, endpoint);
+
+    /// <summary>The instances of a service the test process runs in memory (<see cref="PlatformAppBuilder.InMemory{TServiceType}"/>),
+    /// one per replica the AppHost declares.</summary>
+    public IReadOnlyList<InMemoryService> InMemoryInstances(string resource) =>
+        _inMemory.TryGetValue(resource, out var instances) ? instances : throw new InvalidOperationException($"{resource} does not run in memory.");
+
+    /// <summary>Starts the service's instances in this process with the configuration the AppHost gives its process, and
+    /// waits until each answers its own <c>/health</c> with Healthy.</summary>
+    private async Task<IReadOnlyList<InMemoryService>> StartInMemoryAsync(InMemoryRegistration registration, CancellationToken cancellationToken)
+    {
+        var settings = await ServiceSettings.ResolveAsync(App, registration.Project, cancellationToken).ConfigureAwait(false);
+        var replicas = registration.Project.Annotations.OfType<ReplicaAnnotation>().SingleOrDefault()?.Replicas ?? 1;
+        var instances = new List<InMemoryService>();
+        for (var replica = 0; replica < replicas; replica++)
+        {
+            var instanceId = $"{registration.Project.Name}-{replica}";
+            var log = _logs.GetOrAdd(instanceId, _ => new ResourceLog(registration.Project.Name, instanceId));
+            instances.Add(registration.Create(instanceId, settings, log));
+        }
+
+        // the hosts start on first use; together, as the AppHost starts replicas
+        await Task.WhenAll(instances.Select(instance => Task.Run(async () =>
+        {
+            using var client = instance.CreateClient();
+            while (!await AnswersHealthyAsync(client, cancellationToken).ConfigureAwait(false))
+            {
+                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken))).ConfigureAwait(false);
+        return instances;
+    }
 
     /// <summary>A client whose every call carries <paramref name="accessToken"/>.</summary>
     public HttpClient CreateAuthorizedClient(string resource, string accessToken, string endpoint = "http")
@@ -93,6 +134,17 @@ public sealed class PlatformApp : IAsyncDisposable
     /// <summary>A client for one replica, past the proxy that spreads requests over them (instances in name order).</summary>
     public HttpClient CreateReplicaClient(string resource, int replica, string? accessToken = null)
     {
+        if (_inMemory.TryGetValue(resource, out var inMemory))
+        {
+            var inMemoryClient = inMemory[replica].CreateClient();
+            if (accessToken is not null)
+            {
+                inMemoryClient.DefaultRequestHeaders.Authorization = new("Bearer", accessToken);
+            }
+
+            return inMemoryClient;
+        }
+
         var instance = Instances(resource)[replica];
         var urls = instance.Snapshot.EnvironmentVariables.Single(v => v.Name == "ASPNETCORE_URLS").Value
             ?? throw new InvalidOperationException($"{instance.ResourceId} has no ASPNETCORE_URLS.");
@@ -179,7 +231,20 @@ public sealed class PlatformApp : IAsyncDisposable
 
     public Task StartAsync(string resource, CancellationToken cancellationToken = default) => CommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
 
-    public Task RestartAsync(string resource, CancellationToken cancellationToken = default) => CommandAsync(resource, KnownResourceCommands.RestartCommand, cancellationToken);
+    /// <summary>Restarts a resource as the dashboard's command does; a service running in memory is stopped and started
+    /// again in this process, with the same configuration.</summary>
+    public Task RestartAsync(string resource, CancellationToken cancellationToken = default) =>
+        _inMemory.ContainsKey(resource)
+            ? WithinAsync(async deadline =>
+            {
+                foreach (var instance in _inMemory[resource])
+                {
+                    await instance.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _inMemory[resource] = await StartInMemoryAsync(_inMemoryRegistrations.Single(r => r.Project.Name == resource), deadline).ConfigureAwait(false);
+            }, StateChangePatience, $"{resource} did not restart", cancellationToken)
+            : CommandAsync(resource, KnownResourceCommands.RestartCommand, cancellationToken);
 
     /// <summary>Waits until the resource is healthy now. Aspire re-checks a healthy resource only every 30 s, so its
     /// snapshot can still say Healthy just after a dependency came back; a service's own <c>/health</c> on every replica
@@ -187,6 +252,20 @@ public sealed class PlatformApp : IAsyncDisposable
     public Task WaitForHealthyAsync(string resource, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         WithinAsync(async deadline =>
         {
+            if (_inMemory.TryGetValue(resource, out var inMemory))
+            {
+                foreach (var instance in inMemory)
+                {
+                    using var client = instance.CreateClient();
+                    while (!await AnswersHealthyAsync(client, deadline).ConfigureAwait(false))
+                    {
+                        await Task.Delay(100, deadline).ConfigureAwait(false);
+                    }
+                }
+
+                return;
+            }
+
             // through a stop: just after a restart command the snapshot can still say Exited, which the default
             // behaviour takes for a failed start (seen in a CI-style run)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, deadline).ConfigureAwait(false);
@@ -304,6 +383,12 @@ public sealed class PlatformApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
+
+        // the services in this process first, while the servers they talk to still run
+        foreach (var instance in _inMemory.Values.SelectMany(i => i))
+        {
+            await instance.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false);
+        }
 
         // Stopping (not only disposing) runs the AppHost's shutdown as Ctrl+C does: services first, then servers. Each
         // step is bounded: a shutdown that hangs fails the suite's clean-up instead of holding the run.

@@ -3,6 +3,7 @@ using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Platform.Testing.InMemory;
 
 namespace Platform.Testing;
 
@@ -16,6 +17,7 @@ public sealed class PlatformAppBuilder
 {
     private readonly string[] _args;
     private readonly List<Action<IDistributedApplicationTestingBuilder>> _configure = [];
+    private readonly List<(string Project, Func<ProjectResource, InMemoryRegistration> Register)> _inMemory = [];
     private string[] _only = [];
     private string? _dashboardApiKey;
     private string? _environment;
@@ -29,6 +31,21 @@ public sealed class PlatformAppBuilder
     public PlatformAppBuilder Only(params string[] resources)
     {
         _only = resources;
+        return this;
+    }
+
+    /// <summary>
+    /// Runs this project in the test process (<c>WebApplicationFactory</c>, one instance per replica the AppHost declares)
+    /// instead of as a process, and starts only what it needs: the servers and services it references and waits for
+    /// (as <see cref="Only"/> does). It gets the configuration the AppHost would give its process, settings from
+    /// <see cref="WithEnvironment"/> included; <see cref="PlatformApp"/>'s clients, health waits and logs reach it by
+    /// its resource name. <typeparamref name="TServiceType"/>: any public type of the service's assembly (not <c>Program</c>: the AppHost's is public too).
+    /// </summary>
+    public PlatformAppBuilder InMemory<TServiceType>(string project) where TServiceType : class
+    {
+        _only = [.. _only, project];
+        _inMemory.Add((project, resource => new InMemoryRegistration(resource,
+            (instanceId, settings, log) => new InMemoryService<TServiceType>(instanceId, settings, log))));
         return this;
     }
 
@@ -93,8 +110,20 @@ public sealed class PlatformAppBuilder
             configure(builder);
         }
 
+        // taken out of the model after every setting reached them: DCP starts no process for them
+        var inMemory = _inMemory.Select(m => m.Register(builder.Resources.OfType<ProjectResource>().Single(p => p.Name == m.Project))).ToList();
+        foreach (var registration in inMemory)
+        {
+            builder.Resources.Remove(registration.Project);
+            foreach (var helper in builder.Resources.Where(r => r.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Any(a => a.Type == "Parent" && a.Resource == registration.Project)).ToList())
+            {
+                builder.Resources.Remove(helper);
+            }
+        }
+
         var app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
-        var platform = new PlatformApp(app, _dashboardApiKey);
+        var platform = new PlatformApp(app, _dashboardApiKey, inMemory);
         try
         {
             await platform.StartAsync(startupTimeout ?? TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false);
@@ -111,6 +140,11 @@ public sealed class PlatformAppBuilder
         return platform;
     }
 
+    /// <summary>
+    /// Keeps the named resources, what they wait for (and that in turn), their parents and the helpers that run them;
+    /// removes the rest. A reference alone does not keep a resource: a kept resource's setting that names a removed one
+    /// (identity's redirect address on the gateway, say) is dropped, or DCP would wait for an endpoint nobody allocates.
+    /// </summary>
     private static void Trim(IDistributedApplicationTestingBuilder builder, string[] only)
     {
         var keep = new HashSet<IResource>();
@@ -123,8 +157,7 @@ public sealed class PlatformAppBuilder
                 continue;
             }
 
-            var needs = resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource)
-                .Concat(resource.Annotations.OfType<ResourceRelationshipAnnotation>().Select(r => r.Resource));
+            var needs = resource.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource);
             if (resource is IResourceWithParent child)
             {
                 needs = needs.Append(child.Parent);
@@ -143,9 +176,51 @@ public sealed class PlatformAppBuilder
             keep.Add(helper);
         }
 
-        foreach (var resource in builder.Resources.Where(r => r is not ParameterResource && !keep.Contains(r)).ToList())
+        var removed = builder.Resources.Where(r => r is not ParameterResource && !keep.Contains(r)).ToHashSet();
+        foreach (var resource in removed)
         {
             builder.Resources.Remove(resource);
         }
+
+        foreach (var resource in builder.Resources)
+        {
+            DropSettingsNaming(resource, removed);
+        }
     }
+
+    private static void DropSettingsNaming(IResource resource, HashSet<IResource> removed)
+    {
+        var callbacks = resource.Annotations.OfType<EnvironmentCallbackAnnotation>().ToList();
+        if (callbacks.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var callback in callbacks)
+        {
+            resource.Annotations.Remove(callback);
+        }
+
+        resource.Annotations.Add(new EnvironmentCallbackAnnotation(async context =>
+        {
+            foreach (var callback in callbacks)
+            {
+                await callback.Callback(context).ConfigureAwait(false);
+            }
+
+            foreach (var name in context.EnvironmentVariables.Where(v => Names(v.Value, removed, 0)).Select(v => v.Key).ToList())
+            {
+                context.EnvironmentVariables.Remove(name);
+            }
+        }));
+    }
+
+    private static bool Names(object? value, HashSet<IResource> removed, int depth) => depth <= 8 && value switch
+    {
+        IResource resource when removed.Contains(resource) => true,
+        EndpointReference endpoint => removed.Contains(endpoint.Resource),
+        EndpointReferenceExpression expression => removed.Contains(expression.Endpoint.Resource),
+        IValueWithReferences withReferences => withReferences.References.Any(r => Names(r, removed, depth + 1)),
+        _ => false,
+    };
 }

@@ -20,15 +20,20 @@ internal sealed class ResourceLog(string resource, string instanceId)
 
     public void Add(IReadOnlyList<LogLine> batch)
     {
+        foreach (var line in batch)
+        {
+            Add(line.Content, line.IsErrorMessage);
+        }
+    }
+
+    public void Add(string text, bool isError)
+    {
         lock (_lines)
         {
-            foreach (var line in batch)
+            _lines.Enqueue(new ResourceLogLine(Interlocked.Increment(ref s_sequence), InstanceId, text, isError));
+            if (_lines.Count > Capacity)
             {
-                _lines.Enqueue(new ResourceLogLine(Interlocked.Increment(ref s_sequence), InstanceId, line.Content, line.IsErrorMessage));
-                if (_lines.Count > Capacity)
-                {
-                    _lines.Dequeue();
-                }
+                _lines.Dequeue();
             }
         }
     }

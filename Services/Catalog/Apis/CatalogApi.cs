@@ -12,11 +12,8 @@ public static class CatalogApi
 {
     public static IEndpointRouteBuilder MapCatalogApi(this IEndpointRouteBuilder app)
     {
+        // limited per client at the gateway, the one public door (docs/rate-limiting.md); not twice
         var api = app.MapGroup("/api/catalog").WithTags("Catalog");
-        if (Extensions.CatalogRateLimit.IsEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
-        {
-            api.RequireRateLimiting(Extensions.CatalogRateLimit.PolicyName);
-        }
 
         // the prepared-JSON result carries no response metadata of its own
         api.MapGet("/items/{id:int}", GetItemAsync).WithName("GetItem").Produces<CatalogItem>();
@@ -25,8 +22,7 @@ public static class CatalogApi
         api.MapGet("/items/by-ids", GetItemsByIdsAsync).WithName("GetItemsByIds");
         api.MapGet("/bestsellers", GetBestsellersAsync).WithName("GetBestsellers");
         api.MapCatalogWrites();
-        // service-to-service (the order flow), so not limited per client: every order the order service places asks
-        // for prices, and one order instance is one client address; a service's token with catalog.internal instead
+        // service-to-service (the order flow): a service's token with catalog.internal
         app.MapGroup("/api/catalog").MapGet("/internal/prices", GetPricesAsync).WithName("GetPrices").WithTags("Ordering (internal)")
             .RequireServiceScope(PlatformAccess.CatalogInternalScope);
         return app;

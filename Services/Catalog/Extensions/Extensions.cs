@@ -14,19 +14,16 @@ public static class Extensions
         // the cache's own Redis, which evicts (AppHost): nothing but cached copies goes there
         builder.AddKeyedRedisClient(CatalogCacheExtensions.RedisName, configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
         builder.AddServiceDatabase("catalogdb").AddSchemaMigrations("catalog", Migrations.All);
-        if (!string.IsNullOrEmpty(builder.Configuration.GetConnectionString("messaging")))
+        // inventory and bestsellers for the order flow
+        builder.AddRabbitMQMessaging("messaging", bus =>
         {
-            // Inventory and bestsellers for the order flow; tests of the catalog alone run without a broker.
-            builder.AddRabbitMQMessaging("messaging", bus =>
-            {
-                bus.AddConsumer<OrderSubmittedConsumer>();
-                bus.AddConsumer<StockReleaseRequestedConsumer>();
-                bus.AddConsumer<OrderPaidConsumer>();
-            });
-            builder.DeclareSubscriptions(Subscriptions.All);
-            builder.AddTransactionalOutbox();
-            builder.AddInbox();
-        }
+            bus.AddConsumer<OrderSubmittedConsumer>();
+            bus.AddConsumer<StockReleaseRequestedConsumer>();
+            bus.AddConsumer<OrderPaidConsumer>();
+        });
+        builder.DeclareSubscriptions(Subscriptions.All);
+        builder.AddTransactionalOutbox();
+        builder.AddInbox();
 
         // Redis is an accelerator here: without it reads go to memory and PostgreSQL, so its absence degrades, not fails
         builder.Services.Configure<HealthCheckServiceOptions>(options =>
@@ -51,34 +48,10 @@ public static class Extensions
         builder.Services.AddSingleton<CacheWarmer>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CacheWarmer>());
 
-        // per client (user, else IP), shared by the replicas through Redis; fails open to a local bucket without Redis
-        var rateLimit = builder.Configuration.GetSection("Catalog:RateLimit");
-        if (CatalogRateLimit.IsEnabled(builder.Configuration))
-        {
-            builder.AddDistributedRateLimiter(options =>
-            {
-                options.PolicyName = CatalogRateLimit.PolicyName;
-                options.KeyPrefix = "catalog:ratelimit";
-                options.PermitLimit = rateLimit.GetValue("PermitLimit", CatalogRateLimit.DefaultPermitsPerSecond);
-                options.Burst = rateLimit.GetValue("Burst", CatalogRateLimit.DefaultBurst);
-            });
-        }
-
         // writes need an administrator; the internal endpoints answer services only (a token with catalog.internal)
         builder.AddTokenValidation();
 
         builder.Services.AddJsonTypeInfoResolver(CatalogJsonContext.Default);
         return builder;
     }
-}
-
-/// <summary>The per-client limit of the public catalog API (section <c>Catalog:RateLimit</c>).</summary>
-public static class CatalogRateLimit
-{
-    public const string PolicyName = "catalog-clients";
-    public const int DefaultPermitsPerSecond = 200;
-    public const int DefaultBurst = 400;
-
-    /// <summary><c>Catalog:RateLimit:Enabled</c>, default true.</summary>
-    public static bool IsEnabled(IConfiguration configuration) => configuration.GetValue("Catalog:RateLimit:Enabled", true);
 }
