@@ -19,7 +19,8 @@ public static class TokenValidationExtensions
 
     /// <summary>
     /// Registers JwtBearer without making it the default scheme: only endpoints whose policy names it authenticate, so
-    /// anonymous hot paths (a cached product read) pay nothing for it.
+    /// anonymous hot paths (a cached product read) pay nothing for it. Authorization is registered without policies:
+    /// who may do what is the platform's (Platform.Access), not a default.
     /// </summary>
     public static IHostApplicationBuilder AddTokenValidation(this IHostApplicationBuilder builder)
     {
@@ -44,7 +45,7 @@ public static class TokenValidationExtensions
             // 5 minutes by default: an expired token would still pass for that long; clocks inside one system agree closer
             options.TokenValidationParameters.ClockSkew = TimeSpan.FromSeconds(30);
         });
-        builder.Services.AddAuthorizationBuilder().AddPlatformPolicies();
+        builder.Services.AddAuthorization();
         return builder;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,11 +22,11 @@ public static class PlatformOpenApi
     {
         builder.Services.AddOpenApi(options =>
         {
-            options.AddDocumentTransformer((document, _, _) =>
+            options.AddDocumentTransformer((document, context, _) =>
             {
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                document.Components.SecuritySchemes[SchemeName] = SecurityScheme();
+                document.Components.SecuritySchemes[SchemeName] = SecurityScheme(ServiceScopes(context));
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
@@ -37,7 +38,14 @@ public static class PlatformOpenApi
         return builder;
     }
 
-    private static OpenApiSecurityScheme SecurityScheme() => new()
+    /// <summary>The service scopes this document's endpoints need (<see cref="RequiredScope"/>), with what each allows.</summary>
+    private static Dictionary<string, string> ServiceScopes(OpenApiDocumentTransformerContext context) =>
+        context.DescriptionGroups.SelectMany(group => group.Items)
+            .SelectMany(description => description.ActionDescriptor.EndpointMetadata.OfType<RequiredScope>())
+            .DistinctBy(required => required.Scope)
+            .ToDictionary(required => required.Scope, required => required.Description ?? required.Scope);
+
+    private static OpenApiSecurityScheme SecurityScheme(Dictionary<string, string> serviceScopes) => new()
     {
         Type = SecuritySchemeType.OAuth2,
         Description = "Access tokens from the identity service (through the gateway): buyers and administrators by the "
@@ -53,11 +61,7 @@ public static class PlatformOpenApi
             ClientCredentials = new OpenApiOAuthFlow
             {
                 TokenUrl = new Uri("/connect/token", UriKind.Relative),
-                Scopes = new Dictionary<string, string>
-                {
-                    [PlatformAccess.CatalogInternalScope] = "Read internal prices (the order service).",
-                    [PlatformAccess.PaymentInternalScope] = "Read payments (operators' tooling).",
-                },
+                Scopes = serviceScopes,
             },
         },
     };
@@ -74,7 +78,10 @@ public static class PlatformOpenApi
         }
 
         var scopes = metadata.OfType<RequiredScope>().Select(s => s.Scope).ToList();
-        var roles = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().ToList();
+        // a named policy (its name), or the roles a policy the endpoint carries requires
+        var roles = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>()
+            .Concat(metadata.OfType<AuthorizationPolicy>().SelectMany(p => p.Requirements.OfType<RolesAuthorizationRequirement>()).SelectMany(r => r.AllowedRoles))
+            .Distinct().ToList();
         operation.Security ??= [];
         operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(SchemeName, context.Document)] = scopes });
         var needs = scopes.Count > 0 ? $"a service token with scope {string.Join(", ", scopes)}" : $"a token with role {string.Join(", ", roles)}";
@@ -89,6 +96,6 @@ public static class PlatformOpenApi
         Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() },
     };
 
-    /// <summary>Endpoint metadata: the scope a service token needs here.</summary>
-    public sealed record RequiredScope(string Scope);
+    /// <summary>Endpoint metadata: the scope a service token needs here, and what it allows (the document's scope list).</summary>
+    public sealed record RequiredScope(string Scope, string? Description = null);
 }

@@ -1,5 +1,6 @@
 global using Npgsql;
 global using NpgsqlTypes;
+global using Platform.Access;
 global using Platform.Catalog.Infrastructure;
 global using Platform.Catalog.Inventory;
 global using Platform.Catalog.Model;

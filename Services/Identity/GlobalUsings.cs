@@ -1,3 +1,4 @@
+global using Platform.Access;
 global using Platform.Identity.Apis;
 global using Platform.Identity.Extensions;
 global using static OpenIddict.Abstractions.OpenIddictConstants;

@@ -1,2 +1,3 @@
+global using Platform.Access;
 global using Platform.Notification.Apis;
 global using Platform.Notification.Extensions;

@@ -1,2 +1,3 @@
+global using Platform.Access;
 global using Platform.Order.Apis;
 global using Platform.Order.Extensions;

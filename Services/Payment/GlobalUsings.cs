@@ -1,1 +1,2 @@
 global using System.Net.Http.Json;
+global using Platform.Access;

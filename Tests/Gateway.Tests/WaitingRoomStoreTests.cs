@@ -30,14 +30,12 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
     public async Task An_admitter_with_an_older_fence_admits_nobody()
     {
         var sale = await OpenAsync(rate: 50, buyers: 200);
-        await WaitForAllowanceAsync();
+        await AdmitUntilAsync(sale, fence: 100, admitted: 1);
 
-        Assert.NotNull(await _store.AdmitAsync(sale, fence: 100));
         var before = await AdmittedAsync(sale);
-        await WaitForAllowanceAsync();
         Assert.Null(await _store.AdmitAsync(sale, fence: 99));
         Assert.Equal(before, await AdmittedAsync(sale));
-        Assert.NotNull(await _store.AdmitAsync(sale, fence: 101));
+        await AdmitUntilAsync(sale, fence: 101, admitted: before + 1);
         Assert.True(await AdmittedAsync(sale) > before);
     }
 
@@ -69,8 +67,7 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
             await _store.JoinAsync(sale, $"buyer-{i}");
         }
 
-        await WaitForAllowanceAsync();
-        await _store.AdmitAsync(sale, 1);
+        await AdmitUntilAsync(sale, fence: 1, admitted: 2);
         Assert.Equal(2, await AdmittedAsync(sale));
         Assert.Equal(ClaimOutcome.Claimed, await _store.ClaimAsync(sale, "buyer-0", "k"));
         await _store.SettleAsync(sale, "buyer-0", "k", ordered: true);
@@ -93,8 +90,7 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
     public async Task Concurrent_orders_with_one_admission_take_it_once()
     {
         var sale = await OpenAsync(rate: 1000, buyers: 1);
-        await WaitForAllowanceAsync();
-        await _store.AdmitAsync(sale, 1);
+        await AdmitUntilAsync(sale, fence: 1, admitted: 1);
 
         var claims = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _store.ClaimAsync(sale, "buyer-0", $"key-{i}")));
 
@@ -111,8 +107,7 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
     public async Task Every_key_of_a_sale_expires_and_the_number_of_sales_is_bounded()
     {
         var sale = await OpenAsync(rate: 10, buyers: 50);
-        await WaitForAllowanceAsync();
-        await _store.AdmitAsync(sale, 1);
+        await AdmitUntilAsync(sale, fence: 1, admitted: 1);
         await _store.HeartbeatAsync(sale, ["buyer-5"]);
 
         var server = _redis.GetServer(_redis.GetEndPoints()[0]);
@@ -149,6 +144,21 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
     private async Task<long> AdmittedAsync(string sale) =>
         (long)await _redis.GetDatabase().HashGetAsync(new SaleKeys(sale).Sale, "admitted");
 
-    // admissions accrue from the sale's start at its rate: at least one is due after this
-    private static Task WaitForAllowanceAsync() => Task.Delay(150, Ct);
+    /// <summary>Admissions accrue from the sale's start at its rate, on Redis's clock: the admitter (this fence) runs
+    /// until at least <paramref name="admitted"/> are in, as the gateway's admitter would on its next passes.</summary>
+    private async Task AdmitUntilAsync(string sale, long fence, long admitted)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            Assert.NotNull(await _store.AdmitAsync(sale, fence));
+            if (await AdmittedAsync(sale) >= admitted)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"fewer than {admitted} admitted within 10 s");
+            await Task.Delay(10, Ct);
+        }
+    }
 }

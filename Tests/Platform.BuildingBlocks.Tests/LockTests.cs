@@ -71,7 +71,18 @@ public sealed class LockTests(RedisFixture redis) : IClassFixture<RedisFixture>
         var resource = RedisFixture.Unique("renewed");
         await using var handle = await Locks(host).AcquireAsync(resource, TimeSpan.Zero, lease: TimeSpan.FromMilliseconds(600));
 
-        await Task.Delay(1500);
+        // renewed, not merely not expired yet: its time to live goes back up six times (every third of a lease), so
+        // the lock is held past twice its lease
+        var key = $"lock:{resource}";
+        var renewals = 0;
+        var previous = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(key);
+        await TestHosts.EventuallyAsync(async () =>
+        {
+            var now = await redis.Connection.GetDatabase().KeyTimeToLiveAsync(key);
+            renewals += now > previous ? 1 : 0;
+            previous = now;
+            return renewals >= 6;
+        }, TimeSpan.FromSeconds(5), "the lease should be renewed six times");
 
         Assert.False(handle.LeaseLost.IsCancellationRequested);
         Assert.Null(await Locks(host).TryAcquireAsync(resource, TimeSpan.Zero));

@@ -22,24 +22,33 @@ public sealed class MessagingOutageTests(AppHostFixture fixture, ITestOutputHelp
         var itemId = await shop.CreateItemAsync(Stock, ct);
 
         // Orders keep coming, one every 100 ms, while the broker goes away and comes back: some are in flight at every stage.
+        var placedSoFar = 0;
         var placing = Task.Run(async () =>
         {
             var ids = new List<string>();
             for (var i = 0; i < Orders; i++)
             {
                 ids.Add(await shop.PlaceAsync(itemId, ct));
+                Interlocked.Increment(ref placedSoFar);
                 await Task.Delay(100, ct);
             }
 
             return ids;
         }, ct);
 
-        await Task.Delay(700, ct);
+        // the broker goes away once orders flow: a few placed (their events on their way), most still to come
+        var flowing = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref placedSoFar) < 5)
+        {
+            Assert.True(DateTime.UtcNow < flowing && !placing.IsCompleted, "orders did not start flowing");
+            await Task.Delay(20, ct);
+        }
+
         await fixture.App.StopAsync("messaging", ct);
         output.WriteLine("messaging stopped");
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(3), ct);
+            await Task.Delay(TimeSpan.FromSeconds(3), ct); // the outage's length: what the test is about
         }
         finally
         {

@@ -3,7 +3,7 @@ using StackExchange.Redis;
 namespace Platform.EndToEnd.Tests;
 
 /// <summary>Redis holds nothing forever: after the system has done its work (orders, payments, notifications, the
-/// catalog's cache, limits, locks, idempotency keys), every key in it has a time to live.</summary>
+/// catalog's cache, limits, locks), every key in it has a time to live.</summary>
 [Collection(AppHostCollection.Name)]
 public sealed class RedisKeyLifetimeTests(AppHostFixture fixture)
 {

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Access;
 using Platform.Gateway.Extensions;
 using Platform.Gateway.WaitingRoom;
 

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using Platform.Access;
+using Platform.Admission;
 using Platform.Gateway.Extensions;
 using Platform.Gateway.WaitingRoom;
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Platform.Access;
 using Platform.Gateway.Apis;
 using Platform.Gateway.WaitingRoom;
 using Platform.RateLimiting;
@@ -23,6 +24,8 @@ public static class Extensions
         // scheme so that a token on an anonymous route still names its subject for the rate limit.
         builder.AddTokenValidation();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme);
+        // the routes name their policy ("AuthorizationPolicy": "buyer"): the platform's policies by name
+        builder.Services.AddAuthorizationBuilder().AddPlatformPolicies();
 
         // per subject for a token, per client address otherwise; shared by the gateway's replicas through Redis
         var limit = builder.Configuration.GetSection("Gateway:RateLimit");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Platform.Admission;
 using Platform.ServiceDefaults.Web;
 using StackExchange.Redis;
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Admission;
 using Platform.Contracts.IntegrationEvents;
 using Platform.Order.Infrastructure;
 using Platform.Order.Model;
@@ -42,7 +43,7 @@ public static class OrdersApi
 
         // an order from a sale's waiting room carries its admission (the gateway already checked and took it); stored
         // under a unique id, so one admission never places two orders
-        Admission? admission = null;
+        AdmissionGrant? admission = null;
         if (http.Request.Headers[AdmissionTokens.Header] is { Count: > 0 } admissionToken)
         {
             admission = await services.GetRequiredService<AdmissionTokens>().ValidateAsync(admissionToken, http.User);

@@ -10,6 +10,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Platform.Access;
 using Platform.ServiceDefaults.Tests.Support;
 
 namespace Platform.ServiceDefaults.Tests.Authentication;

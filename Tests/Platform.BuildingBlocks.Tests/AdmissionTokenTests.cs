@@ -1,7 +1,7 @@
 using System.Security.Claims;
-using Microsoft.Extensions.Hosting;
+using Platform.Admission;
 
-namespace Platform.ServiceDefaults.Tests.Authentication;
+namespace Platform.BuildingBlocks.Tests;
 
 /// <summary>An admission token grants one buyer one sale until it expires, and nothing to anyone else.</summary>
 public sealed class AdmissionTokenTests
@@ -17,7 +17,7 @@ public sealed class AdmissionTokenTests
 
         var admission = await Tokens.ValidateAsync(token, Buyer("alice"));
 
-        Assert.Equal(new Admission("drop-1", "alice", "drop-1/alice"), admission);
+        Assert.Equal(new AdmissionGrant("drop-1", "alice", "drop-1/alice"), admission);
     }
 
     [Fact]

@@ -1,11 +1,9 @@
 using System.Security.Claims;
 using System.Text;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Platform.Admission;
 
 /// <summary>
 /// A waiting room's admission: a JWT (HS256) the gateway signs when it tells an admitted buyer so, and that the gateway
@@ -62,7 +60,7 @@ public sealed class AdmissionTokens
     });
 
     /// <summary>The admission a token grants, or null when it is forged, expired, or not this buyer's.</summary>
-    public async Task<Admission?> ValidateAsync(string? token, ClaimsPrincipal buyer)
+    public async Task<AdmissionGrant?> ValidateAsync(string? token, ClaimsPrincipal buyer)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 4096)
         {
@@ -78,22 +76,6 @@ public sealed class AdmissionTokens
             return null;
         }
 
-        return new Admission(sale, subject, AdmissionId(sale, subject));
-    }
-}
-
-/// <summary>What a valid admission token grants: one order by <paramref name="BuyerId"/> in <paramref name="SaleId"/>.</summary>
-public sealed record Admission(string SaleId, string BuyerId, string Id);
-
-public static class AdmissionTokenExtensions
-{
-    /// <summary>Registers <see cref="AdmissionTokens"/> with the key at <c>WaitingRoom:SigningKey</c>, read when first
-    /// needed (a service started without it works until it meets an admission, which it then cannot check).</summary>
-    public static IHostApplicationBuilder AddAdmissionTokens(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton(services => new AdmissionTokens(
-            services.GetRequiredService<IConfiguration>()[AdmissionTokens.ConfigurationKey]
-                ?? throw new InvalidOperationException($"{AdmissionTokens.ConfigurationKey} is not configured: admissions cannot be signed or checked.")));
-        return builder;
+        return new AdmissionGrant(sale, subject, AdmissionId(sale, subject));
     }
 }
