@@ -4,5 +4,6 @@ global using Platform.Access;
 global using Platform.Catalog.Infrastructure;
 global using Platform.Catalog.Inventory;
 global using Platform.Catalog.Model;
+global using Platform.Catalog.Options;
 global using StackExchange.Redis;
 global using ZiggyCreatures.Caching.Fusion;

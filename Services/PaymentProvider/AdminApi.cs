@@ -1,8 +1,6 @@
+using Platform.PaymentProvider.Options;
+
 namespace Platform.PaymentProvider;
-
-public sealed record ChargesReport(int Count, IReadOnlyList<ChargeResponse> Charges, IReadOnlyList<string> InFlight);
-
-public sealed record RefundsReport(int Count, IReadOnlyList<Refund> Refunds);
 
 /// <summary>What tests and benchmarks use to make the provider slow, failing, declining or unreachable, and to
 /// count charges and refunds.</summary>

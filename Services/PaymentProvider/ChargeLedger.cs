@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 
 namespace Platform.PaymentProvider;
 
-public sealed record Charge(string Id, string IdempotencyKey, decimal Amount, string Status, DateTimeOffset CreatedAt);
-
 /// <summary>
 /// Charges by idempotency key, in memory. A key charges at most once: a repeat (even a concurrent one) gets the
 /// first charge back, as Stripe answers a replayed Idempotency-Key with the original response.

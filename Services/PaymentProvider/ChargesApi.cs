@@ -1,19 +1,5 @@
 namespace Platform.PaymentProvider;
 
-public sealed record ChargeRequest(decimal Amount, string? Currency);
-
-/// <summary>A charge as the API shows it: Stripe keeps a refunded charge "succeeded" and says so in refunded.</summary>
-public sealed record ChargeResponse(string Id, string IdempotencyKey, decimal Amount, string Status, decimal AmountRefunded, bool Refunded, DateTimeOffset CreatedAt)
-{
-    public static ChargeResponse Of(Charge charge, RefundLedger refunds)
-    {
-        var refunded = refunds.RefundedOf(charge.Id);
-        return new(charge.Id, charge.IdempotencyKey, charge.Amount, charge.Status, refunded, refunded >= charge.Amount, charge.CreatedAt);
-    }
-}
-
-public sealed record ProviderError(string Error);
-
 public static class ChargesApi
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";

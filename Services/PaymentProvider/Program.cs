@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.PaymentProvider;
+using Platform.PaymentProvider.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 

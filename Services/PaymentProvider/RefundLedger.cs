@@ -1,19 +1,5 @@
 namespace Platform.PaymentProvider;
 
-public sealed record Refund(
-    string Id, string IdempotencyKey, string ChargeId, string ChargeIdempotencyKey, decimal Amount, string Status, DateTimeOffset CreatedAt);
-
-/// <summary>What a refund request came to.</summary>
-public enum RefundOutcome
-{
-    Created,
-    Replayed,
-    ChargeNotFound,
-    ChargeAlreadyRefunded,
-    AmountExceedsRefundable,
-    KeyReusedWithOtherParameters,
-}
-
 /// <summary>
 /// Refunds by idempotency key, in memory. One lock for all of them: refunds are rare, and a charge must never be
 /// refunded beyond its amount by two keys racing.

@@ -1,13 +1,5 @@
 namespace Platform.PaymentProvider;
 
-/// <summary>Body of <c>POST /v1/refunds</c>: the whole charge, or part of it when amount is given.</summary>
-public sealed record RefundRequest(string? ChargeId, decimal? Amount);
-
-public sealed record RefundResponse(string Id, string ChargeId, decimal Amount, string Status, DateTimeOffset CreatedAt)
-{
-    public static RefundResponse Of(Refund refund) => new(refund.Id, refund.ChargeId, refund.Amount, refund.Status, refund.CreatedAt);
-}
-
 public static class RefundsApi
 {
     public static IEndpointRouteBuilder MapRefundsApi(this IEndpointRouteBuilder app)

@@ -117,8 +117,7 @@ public class CatalogAppFixture : IAsyncLifetime
 }
 
 /// <summary>
-/// Shared by the API, write, inventory and degradation tests (the last stop and start Redis and PostgreSQL, and wait
-/// until all is healthy again before they end). A bus in the test stands in for the order service: it publishes
+/// Shared by the API, write and inventory tests. A bus in the test stands in for the order service: it publishes
 /// OrderSubmitted and StockReleaseRequested as the order flow does, and records the catalog's StockReserved and
 /// StockRejected answers.
 /// </summary>
@@ -173,7 +172,13 @@ public sealed class CatalogFixture : CatalogAppFixture
     }
 }
 
-/// <summary>Its own app whose cache Redis may hold only 4 MB.</summary>
+/// <summary>Its own servers: these tests stop Redis and PostgreSQL, which empties the cache's Redis (it keeps nothing
+/// on disk) under the other tests' feet.</summary>
+public sealed class DegradationFixture : CatalogAppFixture
+{
+}
+
+/// <summary>Its own servers: the cache's Redis may hold only 4 MB.</summary>
 public sealed class CacheBoundFixture : CatalogAppFixture
 {
     public const int MaxMemoryBytes = 4 * 1024 * 1024;
@@ -191,4 +196,10 @@ public sealed class CacheBoundCollection : ICollectionFixture<CacheBoundFixture>
 public sealed class CatalogCollection : ICollectionFixture<CatalogFixture>
 {
     public const string Name = "Catalog";
+}
+
+[CollectionDefinition(Name)]
+public sealed class DegradationCollection : ICollectionFixture<DegradationFixture>
+{
+    public const string Name = "Degradation";
 }

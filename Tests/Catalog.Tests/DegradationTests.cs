@@ -2,8 +2,8 @@ namespace Platform.Catalog.Tests;
 
 /// <summary>Redis is an accelerator: without either Redis (the shared one and the cache's own) reads keep answering and
 /// /health says Degraded; it all comes back alone.</summary>
-[Collection(CatalogCollection.Name)]
-public sealed class DegradationTests(CatalogFixture fixture)
+[Collection(DegradationCollection.Name)]
+public sealed class DegradationTests(DegradationFixture fixture)
 {
     [Fact]
     public async Task Reads_survive_a_Redis_outage_health_is_Degraded_and_everything_recovers()

@@ -13,5 +13,5 @@ public sealed class ApiDocumentTests
 
     [Fact]
     public async Task Every_route_of_the_gateway_is_in_its_OpenAPI_document() =>
-        Assert.Empty(await ApiDocumentCoverage.UndocumentedRoutesAsync<Platform.Gateway.WaitingRoom.WaitingRoomOptions>("cache"));
+        Assert.Empty(await ApiDocumentCoverage.UndocumentedRoutesAsync<Platform.Gateway.Options.WaitingRoomOptions>("cache"));
 }

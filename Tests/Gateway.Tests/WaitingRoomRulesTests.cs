@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Platform.Gateway.Apis;
+using Platform.Gateway.Options;
 using Platform.Gateway.WaitingRoom;
 
 namespace Platform.Gateway.Tests;
@@ -15,7 +16,7 @@ public sealed class WaitingRoomRulesTests
     [InlineData(600.0, 6, 2)] // and at most a third of the idle time, so following it keeps the place
     public void A_buyer_is_told_to_poll_again_after_half_their_wait(double? wait, int idleSeconds, int expected)
     {
-        var pacer = new PollPacer(Options.Create(new WaitingRoomOptions()));
+        var pacer = new PollPacer(Microsoft.Extensions.Options.Options.Create(new WaitingRoomOptions()));
 
         Assert.Equal(expected, pacer.PollAfter(wait, TimeSpan.FromSeconds(idleSeconds)));
     }
@@ -23,7 +24,7 @@ public sealed class WaitingRoomRulesTests
     [Fact]
     public void Polls_are_stretched_while_a_replica_is_over_its_budget()
     {
-        var pacer = new PollPacer(Options.Create(new WaitingRoomOptions { PollBudgetPerSecond = 10 }));
+        var pacer = new PollPacer(Microsoft.Extensions.Options.Options.Create(new WaitingRoomOptions { PollBudgetPerSecond = 10 }));
         var second = Environment.TickCount64 / 1000;
         int last = 0;
         // enough polls to go over budget in one second, then the first of the next second sees it

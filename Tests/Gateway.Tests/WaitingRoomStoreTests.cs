@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Gateway.Options;
 using Platform.Gateway.WaitingRoom;
 using StackExchange.Redis;
 
@@ -17,7 +18,7 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
     {
         _server = await RedisServer.StartAsync();
         _redis = await _server.ConnectAsync();
-        _store = new WaitingRoomStore(_redis, Options.Create(new WaitingRoomOptions { MaxSales = 5, AdmitBatch = 100 }));
+        _store = new WaitingRoomStore(_redis, Microsoft.Extensions.Options.Options.Create(new WaitingRoomOptions { MaxSales = 5, AdmitBatch = 100 }));
     }
 
     public async ValueTask DisposeAsync()

@@ -19,7 +19,7 @@ public sealed class IdentityFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        App = await PlatformAppBuilder.Create().InMemory<Platform.Identity.Infrastructure.IdentitySettings>("identity").StartAsync(TimeSpan.FromMinutes(3));
+        App = await PlatformAppBuilder.Create().InMemory<Platform.Identity.Options.IdentitySettings>("identity").StartAsync(TimeSpan.FromMinutes(3));
     }
 
     public async ValueTask DisposeAsync()

@@ -42,6 +42,8 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
         Assert.True(litter.Count == 0, $"killed, not stopped: {string.Join(", ", litter)} (the service's processes: {string.Join("; ", serviceNames)})");
     }
 
+    private static readonly TimeSpan StartPatience = TimeSpan.FromMinutes(5);
+
     [Fact]
     public async Task Killing_the_AppHost_with_SIGKILL_leaves_no_process_behind_after_20_seconds()
     {
@@ -67,12 +69,14 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
         {
             try
             {
-                await allHealthy.Task.WaitAsync(TimeSpan.FromMinutes(3), ct);
+                // the whole system's start, every service a `dotnet run` on two cores: 2 min 20 s alone here, and past 3 min
+                // once in a CI-style run right after the outage suites; the test is about what follows the kill
+                await allHealthy.Task.WaitAsync(StartPatience, ct);
             }
             catch (TimeoutException)
             {
                 var running = ProcessTable.Read().Processes.Select(p => $"{p.Pid}<{p.Parent} {p.CommandLine[..Math.Min(160, p.CommandLine.Length)]}");
-                throw new TimeoutException($"The AppHost did not report every resource healthy within 3 minutes. Processes:\n{string.Join('\n', running)}");
+                throw new TimeoutException($"The AppHost did not report every resource healthy within {StartPatience}. It said:\n{string.Join('\n', said)}\nProcesses:\n{string.Join('\n', running)}");
             }
 
             var table = ProcessTable.Read();

@@ -13,11 +13,3 @@ public interface IOutbox
     /// <summary>Wakes the dispatcher after a commit, so the event leaves within milliseconds rather than a poll interval.</summary>
     void NotifyCommitted();
 }
-
-public sealed class OutboxOptions
-{
-    /// <summary>How often the dispatcher looks for unsent rows when nothing woke it (other replicas' rows, a crash's leftovers).</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    public int BatchSize { get; set; } = 100;
-}

@@ -8,6 +8,3 @@ namespace Platform.Npgsql.Schema;
 /// <c>schema_history</c>, so it must be unique in the database and never change.
 /// </summary>
 public sealed record SchemaMigration(string Id, string? Sql = null, Func<NpgsqlConnection, CancellationToken, Task>? Apply = null);
-
-/// <summary>The steps one part of a service contributes (the service itself, the messaging outbox and inbox...), in order.</summary>
-public sealed record SchemaMigrationSet(string Owner, IReadOnlyList<SchemaMigration> Migrations);

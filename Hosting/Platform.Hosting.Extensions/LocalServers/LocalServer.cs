@@ -47,7 +47,3 @@ internal abstract class LocalServer(ContainerResource resource)
     /// <summary>Writes configuration and initialises data; runs before every start, restarts included.</summary>
     public abstract Task PrepareAsync(ServerDirectories directories, CancellationToken cancellationToken);
 }
-
-internal sealed record RequiredBinary(string Path, string DebianPackage);
-
-internal sealed record HelperProcess(string NameSuffix, string Command, IReadOnlyList<string> Arguments);

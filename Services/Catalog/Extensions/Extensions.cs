@@ -13,7 +13,7 @@ public static class Extensions
         builder.AddStateRedis("cache");
         // the cache's own Redis, which evicts (AppHost): nothing but cached copies goes there
         builder.AddKeyedRedisClient(CatalogCacheExtensions.RedisName, configureOptions: options => options.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast);
-        builder.AddServiceDatabase("catalogdb").AddSchemaMigrations("catalog", Migrations.All);
+        builder.AddServiceDatabase("catalogdb").AddSchemaMigrations("catalog", CatalogSchema.Migrations);
         // inventory and bestsellers for the order flow
         builder.AddRabbitMQMessaging("messaging", bus =>
         {

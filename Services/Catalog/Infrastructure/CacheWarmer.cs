@@ -3,17 +3,6 @@ using Microsoft.Extensions.Options;
 
 namespace Platform.Catalog.Infrastructure;
 
-/// <summary>Section <c>Catalog:WarmUp</c>.</summary>
-public sealed class CacheWarmUpOptions
-{
-    public bool Enabled { get; set; } = true;
-
-    /// <summary>How many products to load: the bestsellers, topped up with the first products of the catalog.</summary>
-    public int Count { get; set; } = 2_000;
-
-    public int BatchSize { get; set; } = 250;
-}
-
 /// <summary>
 /// Fills the cache after start-up with the products most likely to be read, in bounded batches, logging progress.
 /// It runs once the host has started, so <c>/alive</c> and <c>/health</c> answer meanwhile; a failure only logs.

@@ -1,13 +1,5 @@
 namespace Platform.Catalog.Infrastructure;
 
-/// <summary>Which listing a page belongs to.</summary>
-public enum ListingFilter
-{
-    All,
-    Category,
-    Brand,
-}
-
 /// <summary>Plain Npgsql data access for products. Every listing is keyset-paginated on the primary key (no OFFSET).</summary>
 public sealed class CatalogRepository(NpgsqlDataSource dataSource)
 {

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.Access;
-using Platform.Gateway.Extensions;
+using Platform.Gateway.Options;
 using Platform.Gateway.WaitingRoom;
 
 namespace Platform.Gateway.Apis;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Platform.Access;
 using Platform.Gateway.Apis;
+using Platform.Gateway.Options;
 using Platform.Gateway.WaitingRoom;
 using Platform.RateLimiting;
 using Platform.ServiceDefaults.Web;
@@ -67,13 +68,4 @@ public static class Extensions
         app.MapSalesApi();
         return app;
     }
-}
-
-/// <summary>The per-client limit of every proxied route (section <c>Gateway:RateLimit</c>).</summary>
-public static class GatewayRateLimit
-{
-    /// <summary>The policy the routes in appsettings.json name.</summary>
-    public const string PolicyName = "gateway-clients";
-    public const int DefaultPermitsPerSecond = 100;
-    public const int DefaultBurst = 200;
 }

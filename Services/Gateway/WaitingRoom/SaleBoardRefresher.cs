@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Platform.Gateway.Options;
 using StackExchange.Redis;
 
 namespace Platform.Gateway.WaitingRoom;

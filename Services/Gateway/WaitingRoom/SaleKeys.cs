@@ -1,3 +1,4 @@
+using Platform.Gateway.Options;
 using StackExchange.Redis;
 
 namespace Platform.Gateway.WaitingRoom;

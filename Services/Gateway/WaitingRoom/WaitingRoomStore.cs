@@ -1,27 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Platform.Gateway.Options;
 using StackExchange.Redis;
 
 namespace Platform.Gateway.WaitingRoom;
-
-public enum JoinOutcome
-{
-    Joined,
-    AlreadyJoined,
-    UnknownSale,
-    NotOpen,
-    Full,
-}
-
-public enum ClaimOutcome
-{
-    Claimed,
-    SameOrder,
-    UnknownSale,
-    NotAdmitted,
-    Expired,
-    Used,
-}
 
 /// <summary>The waiting room's state in Redis: every write is one of <see cref="WaitingRoomScripts"/>.</summary>
 internal sealed class WaitingRoomStore(IConnectionMultiplexer redis, IOptions<WaitingRoomOptions> options)

@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using Platform.Identity.Infrastructure;
 
 namespace Platform.Identity.Apis;
 

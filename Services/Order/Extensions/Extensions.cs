@@ -10,7 +10,7 @@ internal static class Extensions
     public static IHostApplicationBuilder AddOrderServices(this IHostApplicationBuilder builder)
     {
         builder.AddStateRedis("cache");
-        builder.AddServiceDatabase("orderdb").AddSchemaMigrations("order", OrderingSchema.Migrations);
+        builder.AddServiceDatabase("orderdb").AddSchemaMigrations("order", OrderSchema.Migrations);
         builder.AddRabbitMQMessaging("messaging", bus =>
         {
             bus.AddConsumer<StockReservedConsumer>();

@@ -14,6 +14,3 @@ public sealed class CatalogClient(HttpClient http)
         return items.ToDictionary(i => i.Id);
     }
 }
-
-/// <summary>The part of the catalog's item the order needs.</summary>
-public sealed record CatalogPrice(int Id, string Name, decimal Price, int AvailableStock);

@@ -5,14 +5,6 @@ using Platform.Order.Model;
 
 namespace Platform.Order.Infrastructure;
 
-public enum PlaceOrderOutcome
-{
-    Created,
-    Replayed,
-    KeyReusedWithDifferentRequest,
-    AdmissionUsed,
-}
-
 /// <summary>Orders and their lines, status changes and the events they publish, each in one transaction.</summary>
 public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
 {

@@ -2,14 +2,6 @@ using Microsoft.Extensions.Options;
 
 namespace Platform.Order.Infrastructure;
 
-public sealed class OrderingOptions
-{
-    /// <summary>An order not Confirmed or Cancelled by then is cancelled and its stock released.</summary>
-    public TimeSpan OrderTimeout { get; set; } = TimeSpan.FromMinutes(5);
-
-    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(10);
-}
-
 /// <summary>Cancels orders stuck past their timeout (a lost reservation, a provider down for too long).</summary>
 internal sealed partial class OrderTimeoutSweeper(OrderRepository orders, IOptions<OrderingOptions> options, ILogger<OrderTimeoutSweeper> logger) : BackgroundService
 {

@@ -1,25 +1,5 @@
 namespace Platform.Order.Model;
 
-/// <summary>What the order service must do after a transition, besides storing the new status.</summary>
-[Flags]
-public enum OrderEffects
-{
-    None = 0,
-    RequestPayment = 1,
-    ReleaseStock = 2,
-    AnnouncePaid = 4,
-    AnnounceConfirmed = 8,
-    AnnounceCancelled = 16,
-
-    /// <summary>Give back a payment that succeeded for an order already cancelled.</summary>
-    RequestRefund = 32,
-}
-
-public sealed record OrderTransition(OrderStatus From, OrderStatus To, OrderEffects Effects)
-{
-    public bool Changed => From != To;
-}
-
 /// <summary>
 /// The order's lifecycle, as a table: Pending → StockReserved → Paid → Confirmed, or → Cancelled on a stock rejection,
 /// a failed payment or a timeout. Cancelled is final: what arrives later is undone (stock released, payment refunded). Every (status, trigger) pair has an answer, so redelivered and late events are

@@ -8,13 +8,3 @@ public enum OrderStatus
     Confirmed,
     Cancelled,
 }
-
-/// <summary>What can happen to an order; each comes from one integration event or the timeout sweeper.</summary>
-public enum OrderTrigger
-{
-    StockReserved,
-    StockRejected,
-    PaymentSucceeded,
-    PaymentFailed,
-    TimedOut,
-}

@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Contracts.IntegrationEvents;
 using Platform.Payment.Infrastructure;
 using Platform.Payment.IntegrationEvents;
-using Platform.Payment.Model;
 using Platform.ServiceDefaults.Resilience;
 
 namespace Platform.Payment.Extensions;
@@ -20,7 +19,7 @@ public static class Extensions
     {
         builder.AddStateRedis("cache");
         builder.AddDistributedLocks();
-        builder.AddServiceDatabase("paymentdb").AddSchemaMigrations("payment", PaymentsSchema.Migrations);
+        builder.AddServiceDatabase("paymentdb").AddSchemaMigrations("payment", PaymentSchema.Migrations);
         builder.Services.Configure<PaymentOptions>(builder.Configuration.GetSection(PaymentOptions.SectionName));
         builder.Services.TryAddSingleton(TimeProvider.System);
 

@@ -99,6 +99,3 @@ public sealed class PaymentRequestedConsumer(
     private TimeSpan MessageAge(ConsumeContext context) =>
         context.SentTime is { } sent ? timeProvider.GetUtcNow() - new DateTimeOffset(DateTime.SpecifyKind(sent, DateTimeKind.Utc)) : TimeSpan.Zero;
 }
-
-/// <summary>The payment is neither charged nor refused yet: roll back and let the retry policy try again later.</summary>
-public sealed class PaymentNotDecidedException(string message) : Exception(message);

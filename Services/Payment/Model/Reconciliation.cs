@@ -1,58 +1,5 @@
 namespace Platform.Payment.Model;
 
-/// <summary>What looking a charge up by its idempotency key came to.</summary>
-public abstract record ChargeLookup
-{
-    public sealed record Found(string ChargeId, decimal Amount, bool Refunded) : ChargeLookup;
-
-    /// <summary>The provider answered that no charge holds the key.</summary>
-    public sealed record NotFound : ChargeLookup;
-
-    /// <summary>5xx, 408/429, connection failures, timeouts, an open breaker: ask again later.</summary>
-    public sealed record Unavailable(string Detail) : ChargeLookup;
-
-    /// <summary>Any other answer: no retry changes it, a person has to look.</summary>
-    public sealed record Refused(string Reason) : ChargeLookup;
-}
-
-/// <summary>What one refund call came to.</summary>
-public abstract record RefundAttempt
-{
-    public sealed record Refunded(string RefundId) : RefundAttempt;
-
-    /// <summary>409 charge_already_refunded: refunded under another key (by hand, at the provider's dashboard).</summary>
-    public sealed record AlreadyRefunded : RefundAttempt;
-
-    public sealed record Unavailable(string Detail) : RefundAttempt;
-
-    public sealed record Refused(string Reason) : RefundAttempt;
-}
-
-/// <summary>The next thing to do with a row that needs reconciliation.</summary>
-public abstract record ReconcileStep
-{
-    /// <summary>Given up without an answer: ask the provider whether the charge happened.</summary>
-    public sealed record LookUp : ReconcileStep;
-
-    public sealed record Refund(string ChargeId) : ReconcileStep;
-
-    /// <summary>Done: no money moved.</summary>
-    public sealed record SettleNoCharge : ReconcileStep;
-
-    /// <summary>Done: the money is back (<paramref name="RefundId"/> is null when it went back under another key).</summary>
-    public sealed record MarkRefunded(string ChargeId, string? RefundId) : ReconcileStep;
-
-    /// <summary>Leave the row for a later round; <paramref name="After"/> null means the next one.</summary>
-    public sealed record RetryLater(string Reason, TimeSpan? After = null) : ReconcileStep;
-}
-
-public enum RefundRequestAnswer
-{
-    Refund,
-    AlreadyRefunded,
-    NothingCharged,
-}
-
 /// <summary>The reconciler's decisions, pure: the same for the background reconciler and the RefundRequested consumer.</summary>
 public static class Reconciliation
 {

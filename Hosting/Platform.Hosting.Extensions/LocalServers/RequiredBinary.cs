@@ -1,0 +1,3 @@
+namespace Platform.Hosting.LocalServers;
+
+internal sealed record RequiredBinary(string Path, string DebianPackage);

@@ -1,0 +1,3 @@
+namespace Platform.Catalog.Inventory;
+
+public sealed record ReservationLine(int ItemId, int Quantity);

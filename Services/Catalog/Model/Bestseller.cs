@@ -1,0 +1,3 @@
+namespace Platform.Catalog.Model;
+
+public sealed record Bestseller(CatalogItem Item, long UnitsSold);

@@ -1,0 +1,3 @@
+namespace Platform.Catalog.Model;
+
+public sealed record BestsellerEntry(int ItemId, long UnitsSold);

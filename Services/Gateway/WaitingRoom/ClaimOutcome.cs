@@ -1,0 +1,11 @@
+namespace Platform.Gateway.WaitingRoom;
+
+public enum ClaimOutcome
+{
+    Claimed,
+    SameOrder,
+    UnknownSale,
+    NotAdmitted,
+    Expired,
+    Used,
+}

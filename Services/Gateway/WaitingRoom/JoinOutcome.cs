@@ -1,0 +1,10 @@
+namespace Platform.Gateway.WaitingRoom;
+
+public enum JoinOutcome
+{
+    Joined,
+    AlreadyJoined,
+    UnknownSale,
+    NotOpen,
+    Full,
+}

@@ -1,0 +1,9 @@
+namespace Platform.Order.Infrastructure;
+
+public enum PlaceOrderOutcome
+{
+    Created,
+    Replayed,
+    KeyReusedWithDifferentRequest,
+    AdmissionUsed,
+}

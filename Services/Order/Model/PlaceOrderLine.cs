@@ -1,0 +1,3 @@
+namespace Platform.Order.Model;
+
+public sealed record PlaceOrderLine(int ProductId, int Quantity);

@@ -1,0 +1,8 @@
+namespace Platform.Payment.Model;
+
+public enum RefundRequestAnswer
+{
+    Refund,
+    AlreadyRefunded,
+    NothingCharged,
+}

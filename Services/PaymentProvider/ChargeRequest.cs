@@ -1,0 +1,3 @@
+namespace Platform.PaymentProvider;
+
+public sealed record ChargeRequest(decimal Amount, string? Currency);

@@ -1,0 +1,3 @@
+namespace Platform.PaymentProvider;
+
+public sealed record ChargesReport(int Count, IReadOnlyList<ChargeResponse> Charges, IReadOnlyList<string> InFlight);

@@ -1,0 +1,3 @@
+namespace Platform.PaymentProvider;
+
+public sealed record RefundsReport(int Count, IReadOnlyList<Refund> Refunds);
