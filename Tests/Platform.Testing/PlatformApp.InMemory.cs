@@ -34,10 +34,7 @@ public sealed partial class PlatformApp
         await Task.WhenAll(instances.Select(instance => Task.Run(async () =>
         {
             using var client = instance.CreateClient();
-            while (!await AnswersHealthyAsync(client, cancellationToken).ConfigureAwait(false))
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
+            await UntilAnswersHealthyAsync(client, cancellationToken).ConfigureAwait(false);
         }, cancellationToken))).ConfigureAwait(false);
         return instances;
     }

@@ -62,10 +62,7 @@ public sealed partial class PlatformApp
                 foreach (var instance in inMemory)
                 {
                     using var client = instance.CreateClient();
-                    while (!await AnswersHealthyAsync(client, deadline).ConfigureAwait(false))
-                    {
-                        await Task.Delay(100, deadline).ConfigureAwait(false);
-                    }
+                    await UntilAnswersHealthyAsync(client, deadline).ConfigureAwait(false);
                 }
 
                 return;
@@ -102,10 +99,16 @@ public sealed partial class PlatformApp
         for (var replica = 0; replica < replicas; replica++)
         {
             using var client = CreateReplicaClient(project.Name, replica);
-            while (!await AnswersHealthyAsync(client, cancellationToken).ConfigureAwait(false))
-            {
-                await Task.Delay(100, cancellationToken).ConfigureAwait(false);
-            }
+            await UntilAnswersHealthyAsync(client, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Polls one instance's own <c>/health</c> until it answers Healthy (the caller bounds the wait).</summary>
+    private static async Task UntilAnswersHealthyAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        while (!await AnswersHealthyAsync(client, cancellationToken).ConfigureAwait(false))
+        {
+            await Task.Delay(100, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -37,11 +37,14 @@ internal sealed class InMemoryService<TServiceType>(string instanceId, IReadOnly
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment(settings.GetValueOrDefault("ASPNETCORE_ENVIRONMENT") ?? settings.GetValueOrDefault("DOTNET_ENVIRONMENT") ?? "Development");
+            // host settings: seen by Program's reads before Build (AddCatalogServices reads connection strings there)
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
             }
 
+            // and the last configuration source, so they win over the service's appsettings.json as environment
+            // variables do for its process
             builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
             builder.ConfigureLogging(logging => logging.AddProvider(new ResourceLogProvider(log)));
         }
