@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
+using Platform.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -9,35 +10,53 @@ var builder = DistributedApplication.CreateBuilder(args);
 // must never be evicted: a write past the bound fails instead, and every key has a lifetime. "catalog-cache" holds the
 // catalog's cache, whose keys callers choose (cursors, filters, ids, search terms): the least recently used make room.
 // Locally "cache" is a primary, a replica and three sentinels, and the services reach it through the sentinels.
+// State outlives a restart in both modes (docs/deployment.md, "Durability"): the state Redis, PostgreSQL and RabbitMQ
+// keep their data in volumes (locally, directories kept across runs; `./run.sh --reset` starts from empty), the state
+// Redis with an append-only file flushed every second. The catalog's cache is a cache: a restart empties it.
 var cache = builder.AddRedis("cache")
-    .WithMemoryPolicy(builder.Configuration["Redis:State:MaxMemory"] ?? "1gb", "noeviction").WithLocalProcessFallback()
+    .WithMemoryPolicy(builder.Configuration["Redis:State:MaxMemory"] ?? "1gb", "noeviction")
+    .WithAppendOnlyFile().WithDataVolume().WithLocalProcessFallback()
     .WithReplicaAndSentinels();
 var catalogCache = builder.AddRedis("catalog-cache")
     .WithMemoryPolicy(builder.Configuration["Redis:CatalogCache:MaxMemory"] ?? "256mb", "allkeys-lru").WithLocalProcessFallback();
 
 // The services' pools add up under this with headroom (docs/messaging.md, "Connections"); the image's default is 100.
-var postgres = builder.AddPostgres("postgres").WithArgs("-c", "max_connections=300").WithLocalProcessFallback();
+var postgres = builder.AddPostgres("postgres").WithArgs("-c", "max_connections=300").WithDataVolume().WithLocalProcessFallback();
 // Each service logs in as the owner of its own database and of nothing else, never as the superuser (docs/security.md).
 var catalogDb = postgres.AddDatabase("catalogdb").AddOwnerRole("catalog_service");
 var orderDb = postgres.AddDatabase("orderdb").AddOwnerRole("order_service");
 var paymentDb = postgres.AddDatabase("paymentdb").AddOwnerRole("payment_service");
 var notificationDb = postgres.AddDatabase("notificationdb").AddOwnerRole("notification_service");
 var identityDb = postgres.AddDatabase("identitydb").AddOwnerRole("identity_service");
+// Runs once before the services and exits: creates what they need that they cannot create themselves (the databases
+// where nothing else does, each owner role with its password). The only holder of the superuser's password.
+builder.AddProject<Projects.Bootstrap>("bootstrap").WithOwnerRoles(postgres, catalogDb, orderDb, paymentDb, notificationDb, identityDb);
 
-var messaging = builder.AddRabbitMQ("messaging").WithLocalProcessFallback();
+var messaging = builder.AddRabbitMQ("messaging").WithDataVolume().WithLocalProcessFallback();
 
-// Who exists: demo users and service clients, every password and secret generated per run (docs/security.md).
+// Who exists: demo users and service clients, every password and secret generated once and kept in the AppHost's
+// user secrets, as Aspire keeps the servers' (a restart finds the same accounts and data; docs/security.md).
 var demoUsers = new (string Name, string Roles)[] { ("alice", "buyer"), ("bob", "buyer"), ("admin", "catalog-admin") };
 var identity = builder.AddProject<Projects.Identity>("identity")
     .WithReference(identityDb, "identitydb").WaitFor(identityDb)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
-identity.WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"));
+    .WithHttpHealthCheck("/health");
+// Deployed, the gateway is the one public door: identity's pages and endpoints are reached through it, and its tokens
+// name that public address (an operator's parameter) as their issuer. Locally identity also answers on its own address.
+var publicUrl = builder.ExecutionContext.IsRunMode ? null : builder.AddParameter("public-url");
+if (publicUrl is null)
+{
+    identity.WithExternalHttpEndpoints().WithEnvironment("Identity__Issuer", identity.GetEndpoint("http"));
+}
+else
+{
+    identity.WithEnvironment("Identity__Issuer", publicUrl);
+}
+
 // demo users exist only where the AppHost runs the system; a deployment creates its real users itself
 var demoPasswords = new List<(string Name, string Roles, IResourceBuilder<ParameterResource> Password)>();
 foreach (var (name, roles) in builder.ExecutionContext.IsRunMode ? demoUsers : [])
 {
-    var password = builder.AddParameter($"{name}-password", new GenerateParameterDefault { MinLength = 20, Special = false, MinLower = 1, MinUpper = 1, MinNumeric = 1 }, secret: true);
+    var password = builder.AddGeneratedSecret($"{name}-password", minLength: 20);
     identity.WithEnvironment($"Identity__Users__{name}__Password", password).WithEnvironment($"Identity__Users__{name}__Roles", roles);
     demoPasswords.Add((name, roles, password));
 }
@@ -62,7 +81,7 @@ var catalog = builder.AddProject<Projects.Catalog>("catalog")
     .WithHttpHealthCheck("/health");
 
 // signs a waiting room's admissions (the gateway) and checks them (the order service); docs/waiting-room.md
-var admissionKey = builder.AddParameter("waiting-room-signing-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true);
+var admissionKey = builder.AddGeneratedSecret("waiting-room-signing-key", minLength: 48);
 
 var order = builder.AddProject<Projects.Order>("order")
     .WithReference(identity).WaitFor(identity)
@@ -75,20 +94,27 @@ var order = builder.AddProject<Projects.Order>("order")
     .WithEnvironment("WaitingRoom__SigningKey", admissionKey)
     .WithHttpHealthCheck("/health");
 
-// the provider's secret key, as a real PSP account has one: the provider requires it on every call
-var providerApiKey = builder.AddParameter("payment-provider-api-key", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
-var paymentProvider = builder.AddProject<Projects.PaymentProvider>("payment-provider")
-    .WithEnvironment("Provider__ApiKey", providerApiKey)
-    .WithHttpHealthCheck("/health");
-
 var payment = builder.AddProject<Projects.Payment>("payment")
     .WithReference(identity).WaitFor(identity)
-    .WithEnvironment("PaymentProvider__ApiKey", providerApiKey)
     .WithReference(cache).WaitFor(cache)
     .WithReference(paymentDb, "paymentdb").WaitFor(paymentDb)
     .WithReference(messaging).WaitFor(messaging)
-    .WithReference(paymentProvider).WaitFor(paymentProvider)
     .WithHttpHealthCheck("/health");
+if (builder.ExecutionContext.IsRunMode)
+{
+    // the simulated provider, with a secret key as a real PSP account has one: it requires the key on every call
+    var providerApiKey = builder.AddGeneratedSecret("payment-provider-api-key", minLength: 32);
+    var simulator = builder.AddProject<Projects.PaymentProvider>("payment-provider")
+        .WithEnvironment("Provider__ApiKey", providerApiKey)
+        .WithHttpHealthCheck("/health");
+    payment.WithEnvironment("PaymentProvider__ApiKey", providerApiKey).WithReference(simulator).WaitFor(simulator);
+}
+else
+{
+    // a deployment pays through a real provider: the operator supplies its address and the account's secret key
+    var provider = builder.AddExternalService("payment-provider", builder.AddParameter("payment-provider-url"));
+    payment.WithEnvironment("PaymentProvider__ApiKey", builder.AddParameter("payment-provider-api-key", secret: true)).WithReference(provider);
+}
 
 var notification = builder.AddProject<Projects.Notification>("notification")
     .WithReference(identity).WaitFor(identity)
@@ -98,7 +124,7 @@ var notification = builder.AddProject<Projects.Notification>("notification")
     .WithEnvironment("ForwardedHeaders__KnownNetworks", gatewayNetwork)
     .WithHttpHealthCheck("/health");
 
-// The one public door (with identity, whose login pages and token endpoint clients also reach through it).
+// The one public door (locally identity's own address is a second one, for the README's curl and the tests).
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(identity).WaitFor(identity)
     .WithReference(cache).WaitFor(cache)
@@ -110,9 +136,16 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReplicas(builder.Configuration.GetValue("Gateway:Replicas", 2))
     .WithHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
+if (!builder.ExecutionContext.IsRunMode)
+{
+    // behind a load balancer every caller would be the balancer's address (one rate-limit bucket for all anonymous
+    // callers): the gateway believes X-Forwarded-For from the ingress's networks, which the operator names (CIDRs)
+    gateway.WithEnvironment("ForwardedHeaders__KnownNetworks", builder.AddParameter("ingress-networks"));
+}
 // the gateway's API reference page signs in by the authorization code flow, its codes sent back to the page
-identity.WithEnvironment("Identity__PublicClients__api-reference__RedirectUris",
-    ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/api-reference"));
+identity.WithEnvironment("Identity__PublicClients__api-reference__RedirectUris", publicUrl is null
+    ? ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/api-reference")
+    : ReferenceExpression.Create($"{publicUrl}/api-reference"));
 
 if (builder.ExecutionContext.IsRunMode && builder.Environment.IsDevelopment())
 {
@@ -128,7 +161,7 @@ if (builder.ExecutionContext.IsRunMode && builder.Environment.IsDevelopment())
 
 IResourceBuilder<ParameterResource> ServiceClient(string clientId, string scopes)
 {
-    var secret = builder.AddParameter($"{clientId}-client-secret", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true);
+    var secret = builder.AddGeneratedSecret($"{clientId}-client-secret", minLength: 32);
     identity.WithEnvironment($"Identity__Clients__{clientId}__Secret", secret).WithEnvironment($"Identity__Clients__{clientId}__Scopes", scopes);
     return secret;
 }

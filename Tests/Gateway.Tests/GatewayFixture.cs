@@ -12,6 +12,9 @@ public sealed class GatewayFixture : IAsyncLifetime
     public const int PermitsPerSecond = 10;
     public const int Burst = 20;
 
+    /// <summary>The load balancer in front of the gateway, as the fixture configures it (a loopback address of its own).</summary>
+    public const string IngressAddress = "127.0.0.2";
+
     public PlatformApp App { get; private set; } = null!;
 
     public string AliceToken { get; private set; } = null!;
@@ -30,6 +33,8 @@ public sealed class GatewayFixture : IAsyncLifetime
             .WithEnvironment("gateway", "Gateway__RateLimit__Burst", Burst.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .WithEnvironment("notification", "Notifications__MaxStreamsPerBuyer", "2")
             .WithEnvironment("notification", "Notifications__MaxStreamsPerReplica", "3")
+            // an ingress at 127.0.0.2 (IngressAddress): X-Forwarded-For is believed from it, from nowhere else
+            .WithEnvironment("gateway", "ForwardedHeaders__KnownNetworks", $"{IngressAddress}/32")
             .StartAsync(TimeSpan.FromMinutes(4));
         AliceToken = await App.UserTokenAsync("alice");
         BobToken = await App.UserTokenAsync("bob");
@@ -46,6 +51,32 @@ public sealed class GatewayFixture : IAsyncLifetime
         var client = new HttpClient(new PatientHandler()) { BaseAddress = address.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
+    }
+
+    /// <summary>One gateway replica, directly, over connections from <see cref="IngressAddress"/>: as the ingress reaches it.</summary>
+    public HttpClient ReplicaFromIngress(int replica)
+    {
+        using var direct = App.CreateReplicaClient("gateway", replica);
+        var port = direct.BaseAddress!.Port;
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, ct) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse(IngressAddress), 0));
+                    await socket.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port), ct);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = direct.BaseAddress };
     }
 
     /// <summary>One gateway replica, directly (not through the AppHost's proxy), with a token.</summary>

@@ -52,6 +52,21 @@ public sealed class LimitTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task Behind_the_configured_ingress_each_forwarded_client_has_its_own_budget()
+    {
+        using var ingress = fixture.ReplicaFromIngress(0);
+
+        // as many clients as requests, each well within its own budget: none is refused for the others
+        var statuses = await Task.WhenAll(Enumerable.Range(0, Requests).Select(i => ForwardedStatusAsync(ingress, $"198.51.100.{i}")));
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+
+        // one forwarded client past its budget is refused, and only it
+        var one = await Task.WhenAll(Enumerable.Range(0, Requests).Select(_ => ForwardedStatusAsync(ingress, "198.51.100.200")));
+        Assert.Contains(HttpStatusCode.TooManyRequests, one);
+        Assert.Equal(HttpStatusCode.OK, await ForwardedStatusAsync(ingress, "198.51.100.201"));
+    }
+
+    [Fact]
     public async Task A_buyer_holds_at_most_the_configured_streams_and_gets_one_back_when_one_closes()
     {
         // the limit is 2 in this fixture (Streams.OpenAsync waits out the streams other tests just closed)
@@ -76,6 +91,14 @@ public sealed class LimitTests(GatewayFixture fixture)
         first.Dispose();
         using var again = await Streams.OpenAsync(fixture.Gateway(fixture.AliceToken), Ct);
         second.Dispose();
+    }
+
+    private static async Task<HttpStatusCode> ForwardedStatusAsync(HttpClient ingress, string client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/catalog/items/1");
+        request.Headers.Add("X-Forwarded-For", client);
+        using var response = await ingress.SendAsync(request, Ct);
+        return response.StatusCode;
     }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)

@@ -69,7 +69,9 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture, ITestOutputHel
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
-        browser.GoTo($"{Dashboard.Url}traces");
+        // filtered by its id, as a person looking for one request would: the unfiltered list grows by thousands of
+        // background traces a minute here, and pushed the order's off the page before it was seen (a CI-style run)
+        browser.GoTo($"{Dashboard.Url}traces?filters={Uri.EscapeDataString($"trace.traceid:equals:{traceId}")}");
         var traceCell = $"td[title*='{traceId}']";
         browser.WaitUntil(() => browser.All(traceCell).Count == 1, "the order's trace listed", seconds: 45);
         browser.Screenshot("02-traces");

@@ -48,7 +48,8 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
     public async Task Killing_the_AppHost_with_SIGKILL_leaves_no_process_behind_after_20_seconds()
     {
         var ct = TestContext.Current.CancellationToken;
-        using var process = Process.Start(AppHostProcess.StartInfo())!;
+        var data = DataDirectory.Create();
+        using var process = Process.Start(AppHostProcess.StartInfo(data.FullName))!;
         var allHealthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // kept, then written by the test itself: the children inherit the pipes, so lines can arrive after the test ended,
         // when the test's output no longer takes them
@@ -103,6 +104,14 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
             }
 
             output.WriteLine(string.Join('\n', said));
+            try
+            {
+                data.Delete(recursive: true);
+            }
+            catch (IOException)
+            {
+                // a server still writing as it went; the temporary directory goes with the machine's
+            }
         }
     }
 }
@@ -110,7 +119,7 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
 /// <summary>The AppHost as a process of its own, the way <c>dotnet run --project AppHost</c> starts it, on free ports.</summary>
 internal static class AppHostProcess
 {
-    public static ProcessStartInfo StartInfo()
+    public static ProcessStartInfo StartInfo(string dataDirectory)
     {
         var configuration = AppContext.BaseDirectory.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
         var root = new DirectoryInfo(AppContext.BaseDirectory);
@@ -126,6 +135,7 @@ internal static class AppHostProcess
         start.Environment["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true";
         start.Environment["DcpPublisher__RandomizePorts"] = "true";
         start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        start.Environment["LocalServers__VolumeRoot"] = dataDirectory; // not the developer's data
         return start;
     }
 

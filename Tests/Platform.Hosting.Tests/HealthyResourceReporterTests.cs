@@ -33,6 +33,20 @@ public sealed class HealthyResourceReporterTests
         Assert.Null(_reporter.Report(Event(new ContainerResource("rebuilder"), "rebuilder", KnownResourceStates.Running, HealthStatus.Healthy, hidden: true)));
     }
 
+    [Fact]
+    public void A_run_once_resource_counts_when_it_finishes_its_work_and_not_when_it_fails()
+    {
+        var bootstrap = new ContainerResource("bootstrap");
+
+        Assert.Null(_reporter.Report(Finished(bootstrap, "bootstrap-a", exitCode: 1)));
+        Assert.Null(_reporter.Report(Event(bootstrap, "bootstrap-a", KnownResourceStates.Exited, HealthStatus.Unhealthy)));
+        Assert.Equal("bootstrap has finished its work", _reporter.Report(Finished(bootstrap, "bootstrap-a", exitCode: 0)));
+        Assert.Null(_reporter.Report(Finished(bootstrap, "bootstrap-a", exitCode: 0)));
+
+        static ResourceEvent Finished(IResource resource, string id, int exitCode) =>
+            new(resource, id, new CustomResourceSnapshot { ResourceType = "Project", Properties = [], State = KnownResourceStates.Finished, ExitCode = exitCode });
+    }
+
     private static ResourceEvent Event(IResource resource, string id, string state, HealthStatus health, params UrlSnapshot[] urls) =>
         Event(resource, id, state, health, hidden: false, urls);
 

@@ -26,6 +26,7 @@ public sealed class LocalServerTests : IDisposable
         Assert.Contains("port 6390", text, StringComparison.Ordinal);
         Assert.Contains("save \"\"", text, StringComparison.Ordinal); // no snapshots in a plain run
         Assert.Contains("appendonly yes", text, StringComparison.Ordinal); // but a restart keeps the data (in the run's scratch)
+        Assert.Contains("appendfsync no", text, StringComparison.Ordinal); // flushed by the OS unless the resource asks for more
         Assert.Contains($"dir {directories.Data}", text, StringComparison.Ordinal);
         Assert.DoesNotContain(server.Arguments(directories), a => a.Contains(Password, StringComparison.Ordinal));
     }
@@ -46,9 +47,11 @@ public sealed class LocalServerTests : IDisposable
     }
 
     [Fact]
-    public async Task Redis_with_a_data_volume_persists_to_it()
+    public async Task Redis_with_a_data_volume_persists_to_it_and_syncs_its_append_only_file_as_the_resource_says()
     {
-        var server = new RedisLocalServer(new RedisResource("cache", Secret("cache-password"))) { Port = 6390 };
+        var resource = new RedisResource("cache", Secret("cache-password"));
+        resource.Annotations.Add(new RedisAppendOnlyAnnotation("everysec"));
+        var server = new RedisLocalServer(resource) { Port = 6390 };
         var volume = Path.Combine(_run.Path, "volume");
         var directories = ServerDirectories.Create(_run.Path, "cache", volume);
         Directory.CreateDirectory(directories.Scratch);
@@ -58,6 +61,8 @@ public sealed class LocalServerTests : IDisposable
         var text = await File.ReadAllTextAsync(Path.Combine(directories.Scratch, "redis.conf"), TestContext.Current.CancellationToken);
         Assert.Contains($"dir {volume}", text, StringComparison.Ordinal);
         Assert.Contains("appendonly yes", text, StringComparison.Ordinal);
+        Assert.Contains("appendfsync everysec", text, StringComparison.Ordinal);
+        Assert.Contains("save 60 1", text, StringComparison.Ordinal);
     }
 
     [Fact]

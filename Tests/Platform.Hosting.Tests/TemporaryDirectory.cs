@@ -2,7 +2,8 @@ namespace Platform.Hosting.Tests;
 
 internal sealed class TemporaryDirectory : IDisposable
 {
-    private readonly DirectoryInfo _directory = Directory.CreateTempSubdirectory("hosting-tests-");
+    // passable by other accounts: PostgreSQL, run as postgres under root, keeps a volume inside
+    private readonly DirectoryInfo _directory = Platform.Testing.DataDirectory.Create();
 
     public string Path => _directory.FullName;
 

@@ -68,6 +68,12 @@ public sealed partial class PlatformApp
                 return;
             }
 
+            if (RunsOnce(App.Services.GetRequiredService<DistributedApplicationModel>().Resources.Single(r => r.Name == resource)))
+            {
+                await WaitForFinishedAsync(resource, deadline).ConfigureAwait(false);
+                return;
+            }
+
             // through a stop: just after a restart command the snapshot can still say Exited, which the default
             // behaviour takes for a failed start (seen in a CI-style run)
             await App.ResourceNotifications.WaitForResourceHealthyAsync(resource, WaitBehavior.WaitOnResourceUnavailable, deadline).ConfigureAwait(false);
@@ -83,6 +89,22 @@ public sealed partial class PlatformApp
         foreach (var resource in Resources)
         {
             await WaitForHealthyAsync(resource.Name, timeout, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A resource that others wait to see finish (the bootstrap): it is ready when it has exited with 0.</summary>
+    private bool RunsOnce(IResource resource) =>
+        App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .Any(r => r.Annotations.OfType<WaitAnnotation>().Any(w => w.Resource == resource && w.WaitType == WaitType.WaitForCompletion));
+
+    private async Task WaitForFinishedAsync(string resource, CancellationToken cancellationToken)
+    {
+        var end = await App.ResourceNotifications.WaitForResourceAsync(resource,
+            e => e.Snapshot.State?.Text is { } state && KnownResourceStates.TerminalStates.Contains(state), cancellationToken).ConfigureAwait(false);
+        if (end.Snapshot.State?.Text != KnownResourceStates.Finished || end.Snapshot.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{resource} ended {end.Snapshot.State?.Text} with exit code {end.Snapshot.ExitCode}: "
+                + string.Join('\n', Logs(resource).TakeLast(15).Select(l => l.Text)));
         }
     }
 

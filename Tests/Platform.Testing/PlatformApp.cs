@@ -19,12 +19,14 @@ public sealed partial class PlatformApp : IAsyncDisposable
     private readonly string? _dashboardApiKey;
     private readonly IReadOnlyList<InMemoryRegistration> _inMemoryRegistrations;
     private readonly ConcurrentDictionary<string, IReadOnlyList<InMemoryService>> _inMemory = new();
+    private readonly string? _ownDataDirectory;
 
-    internal PlatformApp(DistributedApplication app, string? dashboardApiKey, IReadOnlyList<InMemoryRegistration> inMemory)
+    internal PlatformApp(DistributedApplication app, string? dashboardApiKey, IReadOnlyList<InMemoryRegistration> inMemory, string? ownDataDirectory)
     {
         App = app;
         _dashboardApiKey = dashboardApiKey;
         _inMemoryRegistrations = inMemory;
+        _ownDataDirectory = ownDataDirectory;
     }
 
     public DistributedApplication App { get; }
@@ -47,10 +49,12 @@ public sealed partial class PlatformApp : IAsyncDisposable
         await WithinAsync(async deadline =>
         {
             await App.StartAsync(deadline).ConfigureAwait(false);
-            await Task.WhenAll(Resources.Select(r => App.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, deadline))).ConfigureAwait(false);
+            await Task.WhenAll(Resources.Select(r => RunsOnce(r)
+                ? WaitForFinishedAsync(r.Name, deadline)
+                : App.ResourceNotifications.WaitForResourceHealthyAsync(r.Name, deadline))).ConfigureAwait(false);
             // a resource with replicas reads healthy as soon as one of them is: a test that calls the other one
             // directly met a refused connection (seen in CI)
-            foreach (var project in Resources.OfType<ProjectResource>())
+            foreach (var project in Resources.OfType<ProjectResource>().Where(p => !RunsOnce(p)))
             {
                 await WaitForEveryReplicaAsync(project, deadline).ConfigureAwait(false);
             }
@@ -116,6 +120,10 @@ public sealed partial class PlatformApp : IAsyncDisposable
         await App.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(1)).ConfigureAwait(false);
         await Task.WhenAll([.. _watchers]).WaitAsync(TimeSpan.FromSeconds(30)).ConfigureAwait(false);
         _stopping.Dispose();
+        if (_ownDataDirectory is not null)
+        {
+            Directory.Delete(_ownDataDirectory, recursive: true);
+        }
     }
 
     /// <summary>Machinery (a project's rebuilder, the dashboard) that the dashboard hides too.</summary>

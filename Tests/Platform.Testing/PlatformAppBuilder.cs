@@ -21,6 +21,7 @@ public sealed class PlatformAppBuilder
     private string[] _only = [];
     private string? _dashboardApiKey;
     private string? _environment;
+    private string? _dataDirectory;
 
     private PlatformAppBuilder(string[] args) => _args = args;
 
@@ -69,6 +70,15 @@ public sealed class PlatformAppBuilder
         return this;
     }
 
+    /// <summary>Where the servers keep their data volumes (<c>LocalServers:VolumeRoot</c>): a test that restarts the
+    /// AppHost on the same data names one it owns. By default each app gets an empty directory of its own, removed when
+    /// it stops, so no test sees another's data or a developer's.</summary>
+    public PlatformAppBuilder WithDataIn(string directory)
+    {
+        _dataDirectory = directory;
+        return this;
+    }
+
     public PlatformAppBuilder Configure(Action<IDistributedApplicationTestingBuilder> configure)
     {
         _configure.Add(configure);
@@ -79,8 +89,9 @@ public sealed class PlatformAppBuilder
     {
         // The testing builder's defaults put the dashboard on proxied random ports (DcpPublisher:RandomizePorts).
         string[] dashboard = _dashboardApiKey is null ? [] : [$"--AppHost:DashboardApiKey={_dashboardApiKey}"];
+        var ownData = _dataDirectory is null ? DataDirectory.Create().FullName : null;
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            [.. _args, .. dashboard, "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true"],
+            [.. _args, .. dashboard, "--ASPIRE_ALLOW_UNSECURED_TRANSPORT=true", $"--LocalServers:VolumeRoot={_dataDirectory ?? ownData}"],
             (options, settings) =>
             {
                 options.DisableDashboard = _dashboardApiKey is null;
@@ -123,7 +134,7 @@ public sealed class PlatformAppBuilder
         }
 
         var app = await builder.BuildAsync(cancellationToken).ConfigureAwait(false);
-        var platform = new PlatformApp(app, _dashboardApiKey, inMemory);
+        var platform = new PlatformApp(app, _dashboardApiKey, inMemory, ownData);
         try
         {
             await platform.StartAsync(startupTimeout ?? TimeSpan.FromMinutes(3), cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -100,13 +101,26 @@ internal sealed class LocalServerHost
 
         _server.Port = resource.Annotations.OfType<EndpointAnnotation>().First().Port!.Value;
         var mount = resource.Annotations.OfType<ContainerMountAnnotation>().LastOrDefault(m => _server.IsDataMount(m.Target));
+        var configuration = e.Services.GetRequiredService<IConfiguration>();
         var persistent = mount switch
         {
             null => null,
             { Type: ContainerMountType.BindMount, Source: { } source } => Path.GetFullPath(source),
-            { Source: { } volume } => Path.Combine(ServerDirectories.VolumeRoot, volume),
+            { Source: { } volume } => Path.Combine(ServerDirectories.VolumeRoot(configuration), volume),
             _ => null,
         };
+        if (persistent is not null && configuration.GetValue<bool>("LocalServers:Reset") && Directory.Exists(persistent))
+        {
+            // ./run.sh --reset: this run starts from empty servers, as `docker volume rm` would make it
+            logger.LogWarning("{Resource}: removing its data ({Directory}) as LocalServers:Reset asks", resource.Name, persistent);
+            Directory.Delete(persistent, recursive: true);
+        }
+
+        if (persistent is not null)
+        {
+            ServerDirectories.CreateVolume(persistent);
+        }
+
         _directories = ServerDirectories.Create(_runDirectory, resource.Name, persistent);
         Directory.CreateDirectory(_directories.Scratch);
         return Task.CompletedTask;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 
 namespace Platform.Hosting.LocalServers;
 
@@ -22,12 +23,38 @@ internal sealed class ServerDirectories
 
     public static string ScratchRoot => Path.Combine(Path.GetTempPath(), "platform-servers");
 
-    /// <summary>Named volumes live here (<c>$XDG_DATA_HOME</c>, else <c>~/.local/share</c>).</summary>
-    public static string VolumeRoot => Path.Combine(
-        Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } data
-            ? data
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"),
-        "platform-servers", "volumes");
+    /// <summary>Named volumes live under <c>LocalServers:VolumeRoot</c>, else, as Docker keeps its volumes,
+    /// <c>/var/lib/platform-servers/volumes</c> for root (PostgreSQL runs as <c>postgres</c>, which cannot enter
+    /// <c>/root</c>) and <c>$XDG_DATA_HOME</c> (else <c>~/.local/share</c>) <c>/platform-servers/volumes</c> for anyone
+    /// else: kept across runs.</summary>
+    public static string VolumeRoot(IConfiguration configuration) =>
+        configuration["LocalServers:VolumeRoot"] is { Length: > 0 } root ? Path.GetFullPath(root)
+        : ServiceAccount.IsRoot ? "/var/lib/platform-servers/volumes"
+        : Path.Combine(
+            Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } data
+                ? data
+                : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"),
+            "platform-servers", "volumes");
+
+    /// <summary>Creates the volume's directory; those it creates above it let other accounts pass (<c>0711</c>), not list.</summary>
+    public static void CreateVolume(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Local servers run on Linux (Debian packages).");
+        }
+
+        var missing = new Stack<string>();
+        for (var directory = Path.GetFullPath(path); !Directory.Exists(directory); directory = Path.GetDirectoryName(directory)!)
+        {
+            missing.Push(directory);
+        }
+
+        foreach (var directory in missing)
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        }
+    }
 
     public string Scratch { get; }
 

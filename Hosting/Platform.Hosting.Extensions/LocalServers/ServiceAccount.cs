@@ -7,6 +7,25 @@ internal static class ServiceAccount
 {
     public static bool IsRoot => Environment.UserName == "root";
 
+    /// <summary>Fails with what to do when <paramref name="owner"/> could not reach <paramref name="path"/>: every
+    /// directory above it must let others pass (<c>o+x</c>), as <c>/root</c> and private temporary directories do not.</summary>
+    public static void EnsureReachable(string path, string owner)
+    {
+        if (!IsRoot)
+        {
+            return;
+        }
+
+        for (var directory = Directory.GetParent(Path.GetFullPath(path)); directory is not null; directory = directory.Parent)
+        {
+            if (directory.Exists && (directory.UnixFileMode & UnixFileMode.OtherExecute) == 0)
+            {
+                throw new InvalidOperationException($"{owner} cannot reach {path}: {directory.FullName} is closed to other accounts. "
+                    + "Choose a data directory it can reach (LocalServers:VolumeRoot), or open the parent directories (chmod o+x).");
+            }
+        }
+    }
+
     public static async Task ChownAsync(string path, string owner, bool recursive, CancellationToken cancellationToken)
     {
         if (!IsRoot)

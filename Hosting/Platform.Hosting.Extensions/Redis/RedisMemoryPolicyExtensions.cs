@@ -9,17 +9,7 @@ public static class RedisMemoryPolicyExtensions
     /// keys make room), <c>noeviction</c> for state that must never silently vanish (locks, fences, limits, queues:
     /// a write that would exceed the bound fails instead). Both the container (manifest) and the local process obey it.
     /// </summary>
-    public static IResourceBuilder<RedisResource> WithMemoryPolicy(this IResourceBuilder<RedisResource> builder, string maxMemory, string policy)
-    {
-        builder.WithAnnotation(new RedisMemoryPolicyAnnotation(maxMemory, policy));
-        // Aspire starts the container with /bin/sh -c "redis-server --requirepass ...": the bound joins that command.
-        return builder.WithArgs(context =>
-        {
-            var command = context.Args.Count - 1;
-            if (command >= 0 && context.Args[command] is string line && line.StartsWith("redis-server", StringComparison.Ordinal))
-            {
-                context.Args[command] = $"{line} --maxmemory {maxMemory} --maxmemory-policy {policy}";
-            }
-        });
-    }
+    public static IResourceBuilder<RedisResource> WithMemoryPolicy(this IResourceBuilder<RedisResource> builder, string maxMemory, string policy) =>
+        builder.WithAnnotation(new RedisMemoryPolicyAnnotation(maxMemory, policy))
+            .WithServerOptions($"--maxmemory {maxMemory} --maxmemory-policy {policy}");
 }

@@ -46,12 +46,14 @@ internal sealed class HealthyResourceReporter(TextWriter output)
         }
     }
 
-    /// <summary>The line for a resource instance that has just become healthy for the first time, else null.</summary>
+    /// <summary>The line for a resource instance that has just become healthy for the first time (or, run once, has
+    /// finished its work: the bootstrap), else null.</summary>
     internal string? Report(ResourceEvent change)
     {
         var snapshot = change.Snapshot;
-        if (change.Resource is ParameterResource || snapshot.IsHidden || snapshot.State?.Text != KnownResourceStates.Running
-            || snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy || !_reported.Add(change.ResourceId))
+        var healthy = snapshot.State?.Text == KnownResourceStates.Running && snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy;
+        var done = snapshot.State?.Text == KnownResourceStates.Finished && snapshot.ExitCode == 0;
+        if (change.Resource is ParameterResource || snapshot.IsHidden || !(healthy || done) || !_reported.Add(change.ResourceId))
         {
             return null;
         }
@@ -59,7 +61,7 @@ internal sealed class HealthyResourceReporter(TextWriter output)
         // A replica goes by its own name (catalog-x7k2p); a single instance by its resource's.
         var name = ReplicaCount(change.Resource) > 1 ? change.ResourceId : change.Resource.Name;
         var urls = snapshot.Urls.Where(u => !u.IsInternal).Select(u => u.Url).ToList();
-        return urls.Count == 0 ? $"{name} is healthy" : $"{name} is healthy {string.Join(' ', urls)}";
+        return done ? $"{name} has finished its work" : urls.Count == 0 ? $"{name} is healthy" : $"{name} is healthy {string.Join(' ', urls)}";
     }
 
     /// <summary>The resources that will run, with their replica counts; parameters are values, not instances.</summary>

@@ -55,6 +55,7 @@ internal sealed class PostgresLocalServer(PostgresServerResource postgres) : Loc
     {
         Directory.CreateDirectory(SocketDirectory(directories));
         Directory.CreateDirectory(directories.Data);
+        ServiceAccount.EnsureReachable(directories.Data, Account);
         await ServiceAccount.ChownAsync(directories.Scratch, Account, recursive: true, cancellationToken).ConfigureAwait(false);
         await ServiceAccount.ChownAsync(directories.Data, Account, recursive: true, cancellationToken).ConfigureAwait(false);
         if (!File.Exists(Path.Combine(ClusterDirectory(directories), "PG_VERSION")))

@@ -48,13 +48,14 @@ internal sealed class RedisLocalServer(RedisResource redis) : LocalServer(redis)
     /// How a server holding data keeps it and bounds it; a replica gets the primary's, since once promoted it must
     /// behave as the primary did. Always an append-only file (in this run's scratch without a volume): a restarted
     /// Redis keeps what it had (locks' fences, a waiting room's queue). Written before Redis answers, so a killed Redis
-    /// loses nothing it acknowledged; fsync is left to the OS (only a machine crash loses the last seconds): a forced
-    /// fsync on a busy disk stalls every command, and this Redis serves every hot path of the system.
+    /// loses nothing it acknowledged; flushed to disk as the resource's <see cref="RedisAppendOnlyAnnotation"/> says
+    /// (the state Redis: every second), else left to the OS (a cache: only a machine crash loses its last seconds).
     /// </summary>
     internal static StringBuilder AppendStorage(StringBuilder config, RedisResource redis, bool persistent)
     {
+        var fsync = redis.Annotations.OfType<RedisAppendOnlyAnnotation>().LastOrDefault()?.Fsync ?? "no";
         config.AppendLine("appendonly yes")
-            .AppendLine("appendfsync no")
+            .AppendLine(CultureInfo.InvariantCulture, $"appendfsync {fsync}")
             .AppendLine(persistent ? "save 60 1" : "save \"\"");
         return redis.Annotations.OfType<RedisMemoryPolicyAnnotation>().LastOrDefault() is { } memory
             ? config.AppendLine(CultureInfo.InvariantCulture, $"maxmemory {memory.MaxMemory}")
