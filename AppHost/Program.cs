@@ -52,9 +52,10 @@ else
     identity.WithEnvironment("Identity__Issuer", publicUrl);
 }
 
-// demo users exist only where the AppHost runs the system; a deployment creates its real users itself
+// demo users exist only where the AppHost runs the system (AppHost:DemoUsers=false: none, as deployed); a deployment
+// makes its accounts the operator's way (docs/deployment.md, "Accounts")
 var demoPasswords = new List<(string Name, string Roles, IResourceBuilder<ParameterResource> Password)>();
-foreach (var (name, roles) in builder.ExecutionContext.IsRunMode ? demoUsers : [])
+foreach (var (name, roles) in builder.Configuration.GetValue("AppHost:DemoUsers", builder.ExecutionContext.IsRunMode) ? demoUsers : [])
 {
     var password = builder.AddGeneratedSecret($"{name}-password", minLength: 20);
     identity.WithEnvironment($"Identity__Users__{name}__Password", password).WithEnvironment($"Identity__Users__{name}__Roles", roles);
@@ -100,7 +101,7 @@ var payment = builder.AddProject<Projects.Payment>("payment")
     .WithReference(paymentDb, "paymentdb").WaitFor(paymentDb)
     .WithReference(messaging).WaitFor(messaging)
     .WithHttpHealthCheck("/health");
-if (builder.ExecutionContext.IsRunMode)
+if (builder.ExecutionContext.IsRunMode && string.IsNullOrEmpty(builder.Configuration["Parameters:payment-provider-url"]))
 {
     // the simulated provider, with a secret key as a real PSP account has one: it requires the key on every call
     var providerApiKey = builder.AddGeneratedSecret("payment-provider-api-key", minLength: 32);
@@ -111,7 +112,8 @@ if (builder.ExecutionContext.IsRunMode)
 }
 else
 {
-    // a deployment pays through a real provider: the operator supplies its address and the account's secret key
+    // a deployment pays through a real provider: the operator supplies its address and the account's secret key (so
+    // can a local run, which then starts no simulator: the rehearsal does)
     var provider = builder.AddExternalService("payment-provider", builder.AddParameter("payment-provider-url"));
     payment.WithEnvironment("PaymentProvider__ApiKey", builder.AddParameter("payment-provider-api-key", secret: true)).WithReference(provider);
 }

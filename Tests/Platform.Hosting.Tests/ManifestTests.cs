@@ -43,7 +43,24 @@ public sealed class ManifestTests
             (string?)manifest["orderdb-owner"]!["connectionString"]);
         Assert.Equal("{orderdb-owner.connectionString}", (string?)manifest["order"]!["env"]!["ConnectionStrings__orderdb"]);
         Assert.True((bool?)manifest["orderdb-owner-password"]!["inputs"]!["value"]!["secret"]);
-        Assert.DoesNotContain(manifest, r => r.Key.EndsWith("-sentinel-1", StringComparison.Ordinal) || r.Key.EndsWith("-replica", StringComparison.Ordinal));
+        // the state Redis as it runs locally: a primary, a replica and three sentinels (containers of the same image),
+        // every service connecting through the sentinels
+        foreach (var server in new[] { "cache-replica", "cache-sentinel-1", "cache-sentinel-2", "cache-sentinel-3" })
+        {
+            Assert.Equal("container.v0", (string?)manifest[server]!["type"]);
+            Assert.Equal((string?)manifest["cache"]!["image"], (string?)manifest[server]!["image"]);
+            Assert.Equal("{cache-password.value}", (string?)manifest[server]!["env"]!["REDIS_PASSWORD"]);
+        }
+
+        Assert.Equal("{cache-sentinel-1.bindings.tcp.host}:{cache-sentinel-1.bindings.tcp.port},{cache-sentinel-2.bindings.tcp.host}:{cache-sentinel-2.bindings.tcp.port},"
+            + "{cache-sentinel-3.bindings.tcp.host}:{cache-sentinel-3.bindings.tcp.port},serviceName=cache,password={cache-password.value}", (string?)manifest["cache"]!["connectionString"]);
+        var replica = (string?)manifest["cache-replica"]!["args"]![1];
+        Assert.Contains("--replicaof cache 6379", replica);
+        Assert.Contains("--appendonly yes --appendfsync everysec", replica);
+        Assert.Contains("--maxmemory-policy noeviction", replica);
+        Assert.Contains(manifest["cache-replica"]!["volumes"]!.AsArray(), v => (string?)v!["target"] == "/data");
+        Assert.Contains("sentinel monitor cache cache 6379 2", (string?)manifest["cache-sentinel-1"]!["args"]![1]);
+        Assert.DoesNotContain("catalog-cache-sentinel-1", manifest.Select(r => r.Key)); // the catalog's cache stays one server
         // the shared Redis never evicts (state); the catalog cache's own evicts its least recently used keys
         Assert.Contains("--maxmemory-policy noeviction", (string?)manifest["cache"]!["args"]![1]);
         Assert.Contains("--maxmemory-policy allkeys-lru", (string?)manifest["catalog-cache"]!["args"]![1]);

@@ -180,8 +180,9 @@ public sealed class PlatformAppBuilder
             }
         }
 
-        // What runs a kept resource (a local server's processes, a project's rebuilder) goes with it.
-        foreach (var helper in builder.Resources.Where(r => r.Annotations.OfType<ResourceRelationshipAnnotation>()
+        // What runs a kept resource (a local server's processes, a project's rebuilder) goes with it; other children
+        // (a database's owner role) only when something kept waits for them.
+        foreach (var helper in builder.Resources.Where(r => r is ExecutableResource && r.Annotations.OfType<ResourceRelationshipAnnotation>()
             .Any(a => a.Type == "Parent" && keep.Contains(a.Resource))).ToList())
         {
             keep.Add(helper);

@@ -18,17 +18,22 @@ public static class RedisSentinelExtensions
     public const int Quorum = 2;
 
     /// <summary>
-    /// Where the Redis runs as local processes: a replica (<c>&lt;name&gt;-replica</c>) and three sentinels
-    /// (<c>&lt;name&gt;-sentinel-1..3</c>, Debian's <c>redis-sentinel</c>) beside the primary, and every reference
-    /// connects through the sentinels (<c>serviceName=&lt;name&gt;</c>): StackExchange.Redis asks them for the primary
-    /// and follows a failover by itself. The sentinels declare the primary down after <paramref name="downAfter"/>
-    /// without an answer. Containers and the manifest keep Aspire's single server: a deployment brings its own highly
-    /// available Redis (docs/reliability.md, "Redis failover").
+    /// A replica (<c>&lt;name&gt;-replica</c>) and three sentinels (<c>&lt;name&gt;-sentinel-1..3</c>) beside the
+    /// primary, and every reference connects through the sentinels (<c>serviceName=&lt;name&gt;</c>): StackExchange.Redis
+    /// asks them for the primary and follows a failover by itself. The sentinels declare the primary down after
+    /// <paramref name="downAfter"/> without an answer (2 s locally, 5 s deployed). Where the servers run as local
+    /// processes, Debian's <c>redis-server</c> and <c>redis-sentinel</c>; in the manifest, containers of the Redis
+    /// image (<see cref="RedisSentinelManifest"/>). A local run with containers keeps Aspire's single server.
     /// </summary>
     public static IResourceBuilder<RedisResource> WithReplicaAndSentinels(this IResourceBuilder<RedisResource> builder, TimeSpan? downAfter = null)
     {
         var app = builder.ApplicationBuilder;
-        if (!app.ExecutionContext.IsRunMode || ServerModeSelector.Resolve(app) != ServerMode.LocalProcess)
+        if (!app.ExecutionContext.IsRunMode)
+        {
+            return RedisSentinelManifest.PublishWithReplicaAndSentinels(builder, (long)(downAfter ?? TimeSpan.FromSeconds(5)).TotalMilliseconds);
+        }
+
+        if (ServerModeSelector.Resolve(app) != ServerMode.LocalProcess)
         {
             return builder;
         }

@@ -62,6 +62,41 @@ internal sealed class PostgresLocalServer(PostgresServerResource postgres) : Loc
         {
             await InitializeClusterAsync(directories, cancellationToken).ConfigureAwait(false);
         }
+
+        RemoveStaleLock(Path.Combine(ClusterDirectory(directories), "postmaster.pid"));
+        foreach (var socketLock in Directory.EnumerateFiles(SocketDirectory(directories), ".s.PGSQL.*.lock"))
+        {
+            RemoveStaleLock(socketLock);
+        }
+    }
+
+    /// <summary>
+    /// A server killed outright leaves its lock files (<c>postmaster.pid</c>, the socket's <c>.lock</c>). PostgreSQL
+    /// ignores one whose process is gone, but takes a zombie (killed, not yet reaped by whoever inherited it) for a
+    /// running server and refuses to start; a zombie holds nothing (no memory, no socket), so its lock file is removed
+    /// here and the restart recovers by itself.
+    /// </summary>
+    private static void RemoveStaleLock(string lockFile)
+    {
+        if (File.Exists(lockFile)
+            && int.TryParse(File.ReadLines(lockFile).FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+            && !IsRunning(pid))
+        {
+            File.Delete(lockFile);
+        }
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] is not ('Z' or 'X');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
     }
 
     private static string ClusterDirectory(ServerDirectories directories) => Path.Combine(directories.Data, "pgdata");
