@@ -8,16 +8,33 @@ results=TestResults
 rm -rf "$results"
 dotnet build Platform.slnx -nologo -clp:ErrorsOnly || { echo "0 passed, 1 failed"; exit 1; }
 
-# One test assembly at a time: the end-to-end suites start real servers and the machine has two cores. Each test is
-# listed as it ends; a test host that stays silent for 15 minutes (no test ends: something waits without a bound) is
-# killed and its assembly counted failed, so a hang costs one assembly, not the whole run.
-dotnet test Platform.slnx --no-build -nologo -m:1 --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" \
-  --blame-hang-timeout 15m --blame-hang-dump-type none "$@"
+# Two lanes, one test assembly at a time in each: the whole-system suite (mostly waiting for servers, restarts and
+# outages) beside every other assembly, which is the most two cores carry without slowing either. Each test is listed
+# as it ends, its line prefixed by its lane; a test host that stays silent for 15 minutes (no test ends: something
+# waits without a bound) is killed and its assembly counted failed, so a hang costs one assembly, not the whole run.
+system_suite=Tests/Platform.EndToEnd.Tests/Platform.EndToEnd.Tests.csproj
+lane() {
+  local name=$1; shift
+  local status=0
+  for project in "$@"; do
+    dotnet test "$project" --no-build -nologo --logger "trx" --logger "console;verbosity=normal" \
+      --results-directory "$results/$name" --blame-hang-timeout 15m --blame-hang-dump-type none "${test_args[@]}" \
+      2>&1 | sed -u "s/^/[$name] /"
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  done
+  return $status
+}
+test_args=("$@")
+mapfile -t others < <(ls Tests/*/*.Tests.csproj | grep -v -F "$system_suite")
+lane system "$system_suite" &
+system_lane=$!
+lane suites "${others[@]}"
 status=$?
+wait $system_lane || status=1
 
 passed=0 failed=0 skipped=0
 shopt -s nullglob
-for trx in "$results"/*.trx; do
+for trx in "$results"/*/*.trx; do
   counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
   value() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
   passed=$((passed + $(value passed)))
@@ -27,5 +44,7 @@ done
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1 # the runner failed without a test result to show for it (a crash, a build break)
 fi
+# The failures again, last, where a reader of the log's tail finds them: each test's name and its message's first lines.
+[ "$failed" -eq 0 ] || scripts/failed-tests.sh "$results"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
