@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Prints each failed test of the .trx files under a directory: its name, then the first lines of its message and stack.
-# test.sh calls it last so that whoever reads only a log's tail (CI keeps the last lines) sees what failed and why.
+# Prints the failed tests of the .trx files under a directory: the first few with their message and stack (shortened),
+# then every failed test's name. test.sh calls it last so that whoever reads only a log's tail (CI keeps the last lines)
+# sees what failed and why.
 set -uo pipefail
-find "${1:-TestResults}" -name '*.trx' -print0 | xargs -0 -r perl -0777 -ne '
+find "${1:-TestResults}" -name '*.trx' -print0 | xargs -0 -r cat | perl -0777 -ne '
+  my (@names, @details);
   while (/<UnitTestResult\b([^>]*)>(.*?)<\/UnitTestResult>/gs) {
     my ($attributes, $body) = ($1, $2);
     next unless $attributes =~ /outcome="(Failed|Error|Timeout|Aborted)"/;
@@ -10,9 +12,14 @@ find "${1:-TestResults}" -name '*.trx' -print0 | xargs -0 -r perl -0777 -ne '
     my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
     my ($stack) = $body =~ /<StackTrace>(.*?)<\/StackTrace>/s;
     for ($name, $message, $stack) { $_ //= ""; s/&lt;/</g; s/&gt;/>/g; s/&quot;/"/g; s/&apos;/\x27/g; s/&#xD;//g; s/&#xA;/\n/g; s/&amp;/&/g; }
-    my @lines = (split(/\n/, $message))[0 .. 14];
+    push @names, $name;
+    next if @details >= 3;
+    my @lines = grep { defined } (split(/\n/, $message))[0 .. 5];
     my @frames = grep { /Platform\./ } split(/\n/, $stack);
-    print "FAILED $name\n";
-    print "  $_\n" for grep { defined } @lines;
-    print "  $_\n" for @frames[0 .. ($#frames < 4 ? $#frames : 4)];
-  }'
+    push @details, join("", "FAILED $name\n", map({ "  " . substr($_, 0, 600) . "\n" } @lines, @frames[0 .. ($#frames < 2 ? $#frames : 2)]));
+  }
+  exit unless @names;
+  print @details;
+  printf "%d failed test(s):\n", scalar @names;
+  print "  $_\n" for @names[0 .. ($#names < 39 ? $#names : 39)];
+  print "  ...\n" if @names > 40;'

@@ -1,5 +1,6 @@
 using Platform.Gateway.ApiReference;
 using Platform.Gateway.Extensions;
+using Platform.Gateway.Proxy;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,6 +10,7 @@ builder.AddGatewayServices();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.UseMiddleware<ForwardableHeaders>();
 app.UseRateLimiter();
 app.MapWaitingRoom();
 app.MapApiReference();

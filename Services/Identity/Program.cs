@@ -1,3 +1,5 @@
+using Platform.Identity.Infrastructure;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
@@ -5,6 +7,8 @@ builder.AddIdentityServices();
 
 var app = builder.Build();
 
+// before the defaults' authentication, where OpenIddict reads client ids from the database
+app.UseNulCharacterGuard();
 app.MapDefaultEndpoints();
 app.UseAntiforgery();
 app.MapAccountApi();

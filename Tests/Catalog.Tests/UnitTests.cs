@@ -73,6 +73,9 @@ public sealed class UnitTests
         var errors = HttpValidation.ValidateItem(new CatalogItemRequest("", new string('x', 2001), 0m, null, -1, -5));
         Assert.Equal(["availableStock", "brandId", "categoryId", "description", "name", "price"], errors.Keys.Order(StringComparer.Ordinal));
         Assert.Empty(HttpValidation.ValidateItem(new CatalogItemRequest("Lamp", null, 9.99m, 1, 1, null)));
+        // an update replaces the item: what it leaves out is refused, not erased
+        Assert.Equal(["availableStock", "description"], HttpValidation.ValidateItem(new CatalogItemRequest("Lamp", null, 9.99m, 1, 1, null), replacing: true).Keys.Order(StringComparer.Ordinal));
+        Assert.Empty(HttpValidation.ValidateItem(new CatalogItemRequest("Lamp", "", 9.99m, 1, 1, 0), replacing: true));
     }
 }
 

@@ -56,6 +56,20 @@ public sealed class AccessTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_header_the_proxy_could_not_forward_is_a_400_problem_at_the_gateway_not_a_502()
+    {
+        // HttpClient sends only ASCII unless told otherwise; a browser or a script may send anything
+        using var plain = fixture.Gateway();
+        using var handler = new SocketsHttpHandler { UseProxy = false, RequestHeaderEncodingSelector = (_, _) => System.Text.Encoding.UTF8 };
+        using var gateway = new HttpClient(handler) { BaseAddress = plain.BaseAddress };
+        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { lines = new[] { new { productId = 1, quantity = 1 } } }) };
+        order.Headers.Authorization = new("Bearer", fixture.AliceToken);
+        order.Headers.TryAddWithoutValidation("Idempotency-Key", "clé-été");
+
+        await AssertProblemAsync(HttpStatusCode.BadRequest, await gateway.SendAsync(order, Ct));
+    }
+
+    [Fact]
     public async Task A_token_with_a_broken_signature_is_refused_at_the_gateway()
     {
         var token = fixture.AliceToken;

@@ -35,7 +35,8 @@ public sealed class IdentityFixture : IAsyncLifetime
     {
         using var identity = Identity;
         using var response = await identity.PostAsync("/connect/token", new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value))));
-        return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!);
     }
 
     /// <summary>Validates an access token the way a service will: signature against the published keys, issuer from the

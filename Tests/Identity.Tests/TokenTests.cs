@@ -66,6 +66,21 @@ public sealed class TokenTests(IdentityFixture fixture)
         Assert.Equal((unknown, (string?)unknownError["error_description"]), (wrong, (string?)error["error_description"]));
     }
 
+    [Theory]
+    [InlineData("username", "ali\0ce")]
+    [InlineData("client_id", "platform-dev\0")]
+    [InlineData("password", "\0")]
+    public async Task A_nul_in_any_field_is_an_invalid_request_never_a_server_error(string field, string value)
+    {
+        var form = new Dictionary<string, string> { ["grant_type"] = "password", ["client_id"] = "platform-dev", ["username"] = "alice", ["password"] = "not-alices" };
+        form[field] = value;
+
+        var (status, body) = await fixture.TokenAsync([.. form.Select(f => (f.Key, f.Value))]);
+
+        Assert.True(status == HttpStatusCode.BadRequest, $"{(int)status}: {body.ToJsonString()}");
+        Assert.Equal("invalid_request", (string?)body["error"]);
+    }
+
     [Fact]
     public async Task Tokens_issued_before_a_restart_still_validate_after_it()
     {
@@ -85,6 +100,38 @@ public sealed class TokenTests(IdentityFixture fixture)
         // the signing key is read from the database, not made anew at start
         var validation = await fixture.ValidateAsync((string)before["access_token"]!);
         Assert.True(validation.IsValid, validation.Exception?.Message);
+    }
+
+    [Fact]
+    public async Task A_database_outage_before_the_first_request_neither_breaks_discovery_nor_outlasts_itself()
+    {
+        var secret = await fixture.App.ParameterValueAsync("order-client-secret", Ct);
+        await fixture.App.RestartAsync("identity", Ct); // a process whose server options nothing has built yet
+        await fixture.App.StopAsync("postgres", Ct);
+        await fixture.App.WaitForStoppedAsync("postgres", Ct);
+        try
+        {
+            // the keys were read at start: the published keys need no database
+            using var identity = fixture.Identity;
+            using var discovery = await identity.GetAsync("/.well-known/openid-configuration", Ct);
+            Assert.Equal(HttpStatusCode.OK, discovery.StatusCode);
+            using var keys = await identity.GetAsync("/.well-known/jwks", Ct);
+            Assert.Equal(HttpStatusCode.OK, keys.StatusCode);
+        }
+        finally
+        {
+            await fixture.App.StartAsync("postgres", CancellationToken.None);
+        }
+
+        await fixture.App.WaitForHealthyAsync("postgres", TimeSpan.FromMinutes(1), Ct);
+        // the pool's connections from before the outage fail once each and are dropped: the outage ends, not the service
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        HttpStatusCode status;
+        while ((status = (await fixture.TokenAsync(("grant_type", "client_credentials"), ("client_id", "order"), ("client_secret", secret))).Status) != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the token endpoint still answers {status} 30 s after PostgreSQL came back");
+            await Task.Delay(200, Ct);
+        }
     }
 
     private async Task<bool> AnswersAsync()

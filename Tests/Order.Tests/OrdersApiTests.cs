@@ -46,6 +46,19 @@ public sealed class OrdersApiTests(OrderServiceFixture fixture)
         await AssertProblemAsync(HttpStatusCode.BadRequest, response);
     }
 
+    [Theory]
+    [InlineData("buy|1")] // the waiting room keeps the key in a '|'-delimited record
+    [InlineData("buy\t1")] // inside: a server trims the ends of a header
+    [InlineData("clé")]
+    public async Task An_order_whose_Idempotency_Key_breaks_the_rule_is_a_400_problem(string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { lines = new[] { new { productId = 1, quantity = 1 } } }) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+        using var response = await fixture.Orders.SendAsync(request, Ct);
+        await AssertProblemAsync(HttpStatusCode.BadRequest, response);
+        Assert.Contains("'|'", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Without_a_token_every_order_endpoint_is_a_401_problem()
     {

@@ -6,7 +6,7 @@ namespace Platform.EndToEnd.Tests;
 
 /// <summary>
 /// Generated malformed input (FsCheck): a valid JSON body with one thing broken at one place (a null, a wrong type, a
-/// control character, a huge or overflowing number, a very long string, a missing or unknown member, a truncated
+/// control character alone or inside a longer string, a huge or overflowing number, a very long string, a missing or unknown member, a truncated
 /// or garbled document, deep nesting), and hostile query or path values.
 /// </summary>
 public static class Fuzz
@@ -17,7 +17,7 @@ public static class Fuzz
     private static readonly string[] Values =
     [
         "null", "true", "0", "-1", "-0", "1e308", "1e400", "-1e400", "99999999999999999999999999999999", "2147483648", "0.000000000000000000000000001",
-        "\"\"", "\" \"", "\"\\u0000\\u0001\\u001f\"", "\"\\ud800\"", "\"😀\"", "\"2026-13-45T25:61:00Z\"", "\"NaN\"", "\"-Infinity\"",
+        "\"\"", "\" \"", "\"\\u0000\\u0001\\u001f\"", "\"kettle\\u0000\"", "\"ket\\u0000tle\"", "\"kettle\\u0007\\r\\n\"", "\"\\ud800\"", "\"😀\"", "\"2026-13-45T25:61:00Z\"", "\"NaN\"", "\"-Infinity\"",
         $"\"{new string('x', 100_000)}\"", "[]", "{}", "[null]", "{\"a\":null}", "[1,2,3]", "\"1\"", "\"<script>\"", "\"'; DROP TABLE orders; --\"",
     ];
 
@@ -25,7 +25,7 @@ public static class Fuzz
     public static readonly string[] Texts =
     [
         "", " ", "-1", "0", "2147483648", "99999999999999999999", "1e10", "NaN", "\0", "%", "'; DROP TABLE orders; --", "😀", "\ud800",
-        "../../etc/passwd", "1,2,3,", ",,,,", string.Concat(Enumerable.Repeat("1,", 2_000)), new string('a', 4_000), "null", "true", "[]", "{}",
+        "kettle\0", "ket\0tle", "kettle\u0001", "../../etc/passwd", "1,2,3,", ",,,,", string.Concat(Enumerable.Repeat("1,", 2_000)), new string('a', 4_000), "null", "true", "[]", "{}",
         "00000000-0000-0000-0000-000000000000", "zz-not-a-guid", "\r\n", "\t",
     ];
 

@@ -125,10 +125,12 @@ public sealed class FuzzTests(AppHostFixture fixture)
         var values = Fuzz.QueryValues(Cases * 4, seed);
         for (var i = 0; i + 3 < values.Length; i += 4)
         {
+            // each field fuzzed in turn: the grant type every third case, the client id every other one
+            var n = i / 4;
             using var form = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["grant_type"] = i % 3 == 0 ? values[i] : i % 3 == 1 ? "password" : "client_credentials",
-                ["client_id"] = i % 2 == 0 ? "platform-dev" : values[i + 1],
+                ["grant_type"] = n % 3 == 0 ? values[i] : n % 3 == 1 ? "password" : "client_credentials",
+                ["client_id"] = n % 2 == 0 ? "platform-dev" : values[i + 1],
                 ["username"] = values[i + 2],
                 ["password"] = values[i + 3],
                 ["scope"] = values[i + 1],

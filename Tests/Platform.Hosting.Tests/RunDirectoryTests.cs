@@ -33,4 +33,33 @@ public sealed class RunDirectoryTests
 
         Assert.False(Directory.Exists(live));
     }
+
+    [Fact]
+    public async Task A_run_made_by_another_live_process_is_kept_whoever_starts_next()
+    {
+        // another process writes its own identity, as an AppHost in another test lane or terminal does; its start time
+        // read there must be the one read here (Process.StartTime differed between processes in its last digits)
+        var other = Path.Combine(ServerDirectories.ScratchRoot, $"test-{Guid.NewGuid():N}"[..15]);
+        Directory.CreateDirectory(Path.Combine(other, "cache"));
+        using var owner = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash",
+            ["-c", $"echo \"$$ $(cut -d' ' -f22 /proc/$$/stat)\" > {other}/owner.tmp && mv {other}/owner.tmp {other}/owner && exec sleep 60"]))!;
+        try
+        {
+            while (!File.Exists(Path.Combine(other, "owner")))
+            {
+                Assert.False(owner.HasExited, "the other process ended before it wrote its identity");
+                await Task.Delay(20, TestContext.Current.CancellationToken);
+            }
+
+            var next = ServerDirectories.CreateRunDirectory();
+            ServerDirectories.RemoveRun(next);
+            Assert.True(Directory.Exists(Path.Combine(other, "cache")), "a live AppHost's run was removed by the next one");
+        }
+        finally
+        {
+            owner.Kill();
+            await owner.WaitForExitAsync(CancellationToken.None);
+            ServerDirectories.RemoveRun(other);
+        }
+    }
 }

@@ -103,6 +103,14 @@ public sealed partial class PlatformApp : IAsyncDisposable
             ? $"{id}={e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"
             : $"{id}=?")));
 
+    /// <summary>The instances (hidden helpers too: a server's process) that failed to start or exited: their console
+    /// lines are what explains a start that never finished.</summary>
+    internal IReadOnlyList<string> FailedInstanceIds() => [.. App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+        .Where(r => r is not ParameterResource)
+        .SelectMany(ResourceIds)
+        .Where(id => App.ResourceNotifications.TryGetCurrentState(id, out var e)
+            && (e.Snapshot.State?.Text == KnownResourceStates.FailedToStart || (e.Snapshot.State?.Text == KnownResourceStates.Exited && e.Snapshot.ExitCode != 0)))];
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);

@@ -142,10 +142,10 @@ public sealed class PlatformAppBuilder
         catch (Exception ex)
         {
             // what the services said before it went wrong, so a failed start explains itself in the test's output
-            var said = string.Join('\n', platform.Resources.OfType<ProjectResource>()
-                .SelectMany(project => platform.Logs(project.Name).TakeLast(15).Select(line => $"{project.Name}: {line.Text}")));
+            var said = string.Join('\n', platform.Resources.OfType<ProjectResource>().Select(project => project.Name).Concat(platform.FailedInstanceIds())
+                .SelectMany(resource => platform.Logs(resource).TakeLast(15).Select(line => $"{resource}: {line.Text}")));
             await platform.DisposeAsync().ConfigureAwait(false);
-            throw new InvalidOperationException($"The AppHost did not start: {ex.Message}\nLast lines of its services:\n{said}", ex);
+            throw new InvalidOperationException($"The AppHost did not start: {ex.Message}\nLast lines of its services and of what failed:\n{said}", ex);
         }
 
         return platform;

@@ -114,7 +114,7 @@ internal sealed class ServerDirectories
             string recorded;
             try
             {
-                recorded = File.ReadAllText(owner);
+                recorded = File.ReadAllText(owner).Trim();
             }
             catch (IOException)
             {
@@ -135,13 +135,32 @@ internal sealed class ServerDirectories
         }
     }
 
-    /// <summary>The pid with its start time, so a reused pid does not pass for the AppHost that made the directory.</summary>
+    /// <summary>The pid with its start time, so a reused pid does not pass for the AppHost that made the directory. On
+    /// Linux the start time is the kernel's own count (<c>/proc/{pid}/stat</c>, clock ticks after boot), the same whoever
+    /// reads it: <see cref="Process.StartTime"/> adds a boot time computed at each call, which differs between processes
+    /// in its last digits, so an AppHost once took a second AppHost's live directory for abandoned and removed it (two
+    /// test lanes at once: Redis's configuration gone, the server failing).</summary>
     private static string? OwnerIdentity(int pid)
     {
         try
         {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // after the command name in parentheses (which may hold spaces): field 3 onwards; the start time is field 22
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return string.Create(CultureInfo.InvariantCulture, $"{pid} {fields[19]}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return OperatingSystem.IsLinux() ? null : StartTimeToTheSecond(pid);
+        }
+    }
+
+    private static string? StartTimeToTheSecond(int pid)
+    {
+        try
+        {
             using var process = Process.GetProcessById(pid);
-            return string.Create(CultureInfo.InvariantCulture, $"{pid} {process.StartTime.ToUniversalTime():O}");
+            return string.Create(CultureInfo.InvariantCulture, $"{pid} {process.StartTime.ToUniversalTime():yyyy-MM-ddTHH:mm:ss}");
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
         {

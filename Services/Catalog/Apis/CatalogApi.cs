@@ -103,11 +103,11 @@ public static class CatalogApi
     internal static async Task<Results<Ok<CatalogPage>, ValidationProblem>> SearchItemsAsync(string? q, string? cursor, string? limit, CatalogRepository repository, CancellationToken cancellationToken)
     {
         var text = q?.Trim();
-        if (text is null || text.Length > 100 || !HasTrigram(text))
+        if (text is null || text.Length > 100 || !HasTrigram(text) || text.Any(char.IsControl))
         {
             // The trigram index serves a pattern only through a run of 3 letters or digits in it; without one
-            // (short terms, punctuation, wildcards) PostgreSQL would scan every row.
-            return HttpValidation.Invalid("q", "q is required: up to 100 characters, with at least 3 letters or digits in a row.");
+            // (short terms, punctuation, wildcards) PostgreSQL would scan every row. PostgreSQL refuses a NUL in text.
+            return HttpValidation.Invalid("q", "q is required: up to 100 characters without control characters, with at least 3 letters or digits in a row.");
         }
 
         if (HttpValidation.TryParsePage(cursor, limit, out var afterId, out var pageSize) is { } invalid)

@@ -51,7 +51,7 @@ internal static class CatalogWriteApi
             return HttpValidation.Invalid("id", "id must be a positive integer.");
         }
 
-        if (HttpValidation.ValidateItem(request) is { Count: > 0 } errors)
+        if (HttpValidation.ValidateItem(request, replacing: true) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
         }

@@ -59,7 +59,9 @@ internal static class HttpValidation
         return ids.Count > MaxBatchIds ? Invalid("ids", $"At most {MaxBatchIds} ids per request.") : null;
     }
 
-    public static Dictionary<string, string[]> ValidateItem(CatalogItemRequest? request)
+    /// <summary>The fields of a create or, <paramref name="replacing"/>, of an update: a PUT replaces the whole item, so
+    /// a field it leaves out would be erased (a stock of 0, no description); it must send each one, as read.</summary>
+    public static Dictionary<string, string[]> ValidateItem(CatalogItemRequest? request, bool replacing = false)
     {
         var errors = new Dictionary<string, string[]>();
         if (request is null)
@@ -68,14 +70,18 @@ internal static class HttpValidation
             return errors;
         }
 
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200)
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200 || request.Name.Any(char.IsControl))
         {
-            errors["name"] = ["name is required, at most 200 characters."];
+            errors["name"] = ["name is required, at most 200 characters, without control characters."];
         }
 
-        if (request.Description is { Length: > 2000 })
+        if (request.Description is { Length: > 2000 } || request.Description?.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')) == true)
         {
-            errors["description"] = ["description is at most 2000 characters."];
+            errors["description"] = ["description is at most 2000 characters; line breaks and tabs are its only control characters."];
+        }
+        else if (replacing && request.Description is null)
+        {
+            errors["description"] = ["description is required on an update, which replaces the item: send the one you read, or \"\" to clear it."];
         }
 
         if (request.Price is not { } price || price <= 0 || price > 1_000_000m || decimal.Round(price, 2) != price)
@@ -96,6 +102,10 @@ internal static class HttpValidation
         if (request.AvailableStock is < 0 or > 1_000_000)
         {
             errors["availableStock"] = ["availableStock is from 0 to 1,000,000."];
+        }
+        else if (replacing && request.AvailableStock is null)
+        {
+            errors["availableStock"] = ["availableStock is required on an update, which replaces the item: send the stock you read."];
         }
 
         return errors;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Platform.Admission;
+using Platform.Gateway.Extensions;
 using Platform.ServiceDefaults.Web;
 using StackExchange.Redis;
 
@@ -16,7 +17,6 @@ namespace Platform.Gateway.WaitingRoom;
 internal sealed class OrderGate(RequestDelegate next)
 {
     private const int MaxBody = 64 * 1024;
-    private const string IdempotencyKeyHeader = "Idempotency-Key";
 
     public async Task InvokeAsync(
         HttpContext http, SaleBoard board, WaitingRoomStore store, AdmissionTokens tokens, WaitingRoomMetrics metrics, ILogger<OrderGate> logger)
@@ -58,10 +58,10 @@ internal sealed class OrderGate(RequestDelegate next)
             return;
         }
 
-        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
-        if (key.Length is 0 or > 128)
+        var key = http.Request.Headers[OrderIdempotencyKey.Header].ToString();
+        if (!OrderIdempotencyKey.IsValid(key))
         {
-            await Problem(http, StatusCodes.Status400BadRequest, "Idempotency-Key required", "POST /api/orders needs an Idempotency-Key header (1-128 characters).");
+            await Problem(http, StatusCodes.Status400BadRequest, "Idempotency-Key required", $"POST /api/orders needs an Idempotency-Key header: {OrderIdempotencyKey.Rule}.");
             return;
         }
 
@@ -138,16 +138,8 @@ internal sealed class OrderGate(RequestDelegate next)
             ["statusPath"] = $"/api/queue/{sale}/status",
         });
 
-    private static async Task Problem(HttpContext http, int status, string title, string detail, Dictionary<string, object?>? extensions = null)
-    {
-        http.Response.StatusCode = status;
-        var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail, Extensions = extensions ?? [] },
-        });
-    }
+    private static Task Problem(HttpContext http, int status, string title, string detail, Dictionary<string, object?>? extensions = null) =>
+        http.WriteProblemAsync(status, title, detail, extensions);
 
     private sealed record OrderProbe(List<LineProbe>? Lines);
 

@@ -43,11 +43,36 @@ public static class AccountApi
 
         var session = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, user.Id), new Claim(ClaimTypes.Name, user.UserName!)], SessionScheme);
         await http.SignInAsync(SessionScheme, new ClaimsPrincipal(session));
-        return TypedResults.Redirect(IsLocal(returnUrl) ? returnUrl! : "/");
+        // ASP.NET Core's own test: a path on this site, no control character a browser would drop ("/<TAB>/evil" is "//evil")
+        return TypedResults.Redirect(RedirectHttpResult.IsLocalUrl(returnUrl) ? PercentEncodeNonAscii(returnUrl!) : "/");
     }
 
-    private static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
+    /// <summary>A header carries ASCII only: a return address with other characters would make the redirect throw.</summary>
+    private static string PercentEncodeNonAscii(string url)
+    {
+        if (System.Text.Ascii.IsValid(url))
+        {
+            return url;
+        }
+
+        var encoded = new System.Text.StringBuilder(url.Length * 2);
+        Span<byte> utf8 = stackalloc byte[4];
+        foreach (var rune in url.EnumerateRunes())
+        {
+            if (rune.IsAscii)
+            {
+                encoded.Append((char)rune.Value);
+                continue;
+            }
+
+            for (var i = 0; i < rune.EncodeToUtf8(utf8); i++)
+            {
+                encoded.Append('%').Append(utf8[i].ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return encoded.ToString();
+    }
 
     private static ContentHttpResult Page(HttpContext http, IAntiforgery antiforgery, string? returnUrl, string? error)
     {

@@ -35,6 +35,8 @@ internal static class Extensions
         var settings = IdentitySettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton<IdentityKeys>();
+        // read at start, after the schema migrator (registered first, by AddServiceDatabase) and before the seeder
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdentityKeys>());
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
             .AddServer(server =>

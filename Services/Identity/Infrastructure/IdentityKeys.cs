@@ -8,14 +8,25 @@ namespace Platform.Identity.Infrastructure;
 /// The server's signing key (RSA, published in the JWKS) and encryption key (AES-256, for the codes and refresh
 /// tokens only this server reads), created once by a schema step and read from the identity database, so a restart or
 /// a second replica signs with the same key and tokens issued before stay valid.
+/// Read once as the service starts (a hosted service, after the schema migrator, before Kestrel), never on a request:
+/// the OpenID server's options are built once and cached with whatever their construction threw, so a key read that met
+/// a database blip on the first request would break every later <c>/connect/*</c> and <c>/.well-known/*</c> until a
+/// restart. A start that cannot read them fails, and is restarted, instead.
 /// </summary>
-public sealed class IdentityKeys(NpgsqlDataSource dataSource)
+public sealed class IdentityKeys(NpgsqlDataSource dataSource) : IHostedService
 {
-    private readonly Lazy<(RsaSecurityKey Signing, SymmetricSecurityKey Encryption)> _keys = new(() => Load(dataSource));
+    private (RsaSecurityKey Signing, SymmetricSecurityKey Encryption)? _keys;
 
-    public RsaSecurityKey Signing => _keys.Value.Signing;
+    public RsaSecurityKey Signing => Current.Signing;
 
-    public SymmetricSecurityKey Encryption => _keys.Value.Encryption;
+    public SymmetricSecurityKey Encryption => Current.Encryption;
+
+    private (RsaSecurityKey Signing, SymmetricSecurityKey Encryption) Current =>
+        _keys ?? throw new InvalidOperationException("The identity keys are read as the service starts; nothing may use them before.");
+
+    public async Task StartAsync(CancellationToken cancellationToken) => _keys = await LoadAsync(dataSource, cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>The schema step that creates both keys; later steps may rotate them.</summary>
     internal static async Task CreateAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -28,13 +39,12 @@ public sealed class IdentityKeys(NpgsqlDataSource dataSource)
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    // Options are built on first use, after the migrator ran at start, so a synchronous read once is fine here.
-    private static (RsaSecurityKey, SymmetricSecurityKey) Load(NpgsqlDataSource dataSource)
+    private static async Task<(RsaSecurityKey, SymmetricSecurityKey)> LoadAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
     {
-        using var command = dataSource.CreateCommand("SELECT purpose, material FROM server_keys WHERE retired_at IS NULL");
-        using var reader = command.ExecuteReader();
+        await using var command = dataSource.CreateCommand("SELECT purpose, material FROM server_keys WHERE retired_at IS NULL");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         byte[]? signing = null, encryption = null;
-        while (reader.Read())
+        while (await reader.ReadAsync(cancellationToken))
         {
             if (reader.GetString(0) == "signing")
             {

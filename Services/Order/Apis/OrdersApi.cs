@@ -11,7 +11,6 @@ namespace Platform.Order.Apis;
 
 public static class OrdersApi
 {
-    public const string IdempotencyKeyHeader = "Idempotency-Key";
     private const int MaxLines = 50;
     private const int MaxQuantity = 100;
 
@@ -29,11 +28,11 @@ public static class OrdersApi
     internal static async Task<Results<Created<Model.Order>, Ok<Model.Order>, ValidationProblem, ProblemHttpResult>> PlaceOrderAsync(
         PlaceOrderRequest? request, HttpContext http, OrderRepository orders, CatalogClient catalog, IServiceProvider services, CancellationToken cancellationToken)
     {
-        var key = http.Request.Headers[IdempotencyKeyHeader].ToString();
-        if (key.Length is 0 or > 128)
+        var key = http.Request.Headers[OrderIdempotencyKey.Header].ToString();
+        if (!OrderIdempotencyKey.IsValid(key))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Idempotency-Key required",
-                detail: "POST /api/orders needs an Idempotency-Key header (1-128 characters), the same for every retry of one purchase.");
+                detail: $"POST /api/orders needs an Idempotency-Key header: {OrderIdempotencyKey.Rule}.");
         }
 
         if (Validate(request) is { Count: > 0 } errors)
