@@ -47,6 +47,20 @@ public sealed class HealthyResourceReporterTests
             new(resource, id, new CustomResourceSnapshot { ResourceType = "Project", Properties = [], State = KnownResourceStates.Finished, ExitCode = exitCode });
     }
 
+    [Fact]
+    public void An_instance_that_fails_on_the_way_is_told_once_hidden_server_processes_too_and_a_clean_end_is_not_a_failure()
+    {
+        var cacheServer = new ContainerResource("cache-server");
+
+        Assert.Equal("cache-server-ab failed to start: its console is on the dashboard",
+            _reporter.Failure(Event(cacheServer, "cache-server-ab", KnownResourceStates.FailedToStart, HealthStatus.Unhealthy, hidden: true)));
+        Assert.Null(_reporter.Failure(Event(cacheServer, "cache-server-ab", KnownResourceStates.FailedToStart, HealthStatus.Unhealthy, hidden: true)));
+        Assert.Equal("catalog-x2 exited with code 134: its console is on the dashboard",
+            _reporter.Failure(new(new ContainerResource("catalog"), "catalog-x2", new CustomResourceSnapshot { ResourceType = "Project", Properties = [], State = KnownResourceStates.Exited, ExitCode = 134 })));
+        Assert.Null(_reporter.Failure(new(new ContainerResource("bootstrap"), "bootstrap-a", new CustomResourceSnapshot { ResourceType = "Project", Properties = [], State = KnownResourceStates.Finished, ExitCode = 0 })));
+        Assert.Null(_reporter.Failure(Event(new ContainerResource("order"), "order-abc", KnownResourceStates.Running, HealthStatus.Healthy)));
+    }
+
     private static ResourceEvent Event(IResource resource, string id, string state, HealthStatus health, params UrlSnapshot[] urls) =>
         Event(resource, id, state, health, hidden: false, urls);
 

@@ -9,11 +9,12 @@ namespace Platform.Hosting.StartupReport;
 /// <summary>
 /// Tells the console how the system comes up, so a newcomer sees it without opening the dashboard: one line per
 /// resource (each replica) when it first becomes healthy, with its URLs, then one line when all are, with the time
-/// since the AppHost process started.
+/// since the AppHost process started; and one line for each that fails on the way, or the count just stops short.
 /// </summary>
 internal sealed class HealthyResourceReporter(TextWriter output)
 {
     private readonly HashSet<string> _reported = [];
+    private readonly HashSet<string> _failed = [];
 
     public async Task RunAsync(IServiceProvider services, DistributedApplicationModel model)
     {
@@ -26,6 +27,11 @@ internal sealed class HealthyResourceReporter(TextWriter output)
                 if (change.Snapshot.IsHidden)
                 {
                     expected.Remove(change.Resource); // the machinery (rebuilders, the dashboard), not the system
+                }
+
+                if (Failure(change) is { } failure)
+                {
+                    await output.WriteLineAsync(failure).ConfigureAwait(false);
                 }
 
                 if (Report(change) is { } line)
@@ -62,6 +68,23 @@ internal sealed class HealthyResourceReporter(TextWriter output)
         var name = ReplicaCount(change.Resource) > 1 ? change.ResourceId : change.Resource.Name;
         var urls = snapshot.Urls.Where(u => !u.IsInternal).Select(u => u.Url).ToList();
         return done ? $"{name} has finished its work" : urls.Count == 0 ? $"{name} is healthy" : $"{name} is healthy {string.Join(' ', urls)}";
+    }
+
+    /// <summary>The line for an instance (a server's hidden process too) that failed to start or ended with an error,
+    /// once, else null.</summary>
+    internal string? Failure(ResourceEvent change)
+    {
+        var snapshot = change.Snapshot;
+        var state = snapshot.State?.Text;
+        var ended = (state == KnownResourceStates.Exited || state == KnownResourceStates.Finished) && snapshot.ExitCode is not null and not 0;
+        if (change.Resource is ParameterResource || !(state == KnownResourceStates.FailedToStart || ended) || !_failed.Add(change.ResourceId))
+        {
+            return null;
+        }
+
+        return ended
+            ? string.Create(CultureInfo.InvariantCulture, $"{change.ResourceId} exited with code {snapshot.ExitCode}: its console is on the dashboard")
+            : $"{change.ResourceId} failed to start: its console is on the dashboard";
     }
 
     /// <summary>The resources that will run, with their replica counts; parameters are values, not instances.</summary>

@@ -49,6 +49,11 @@ public sealed class TimeoutTests
             ["HttpClient:Resilience:TotalRequestTimeout:Timeout"] = "00:00:00.5",
             ["HttpClient:Resilience:AttemptTimeout:Timeout"] = "00:00:00.1",
             ["HttpClient:Resilience:Retry:MaxRetryAttempts"] = "20",
+            // a short fixed pause between attempts: the default (2 s, exponential, jittered) drew a first pause past
+            // 400 ms now and then, and only one attempt fitted in the total (a CI failure)
+            ["HttpClient:Resilience:Retry:Delay"] = "00:00:00.01",
+            ["HttpClient:Resilience:Retry:BackoffType"] = "Constant",
+            ["HttpClient:Resilience:Retry:UseJitter"] = "false",
         });
 
         var error = await Assert.ThrowsAsync<TimeoutRejectedException>(
