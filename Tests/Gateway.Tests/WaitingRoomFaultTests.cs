@@ -79,6 +79,57 @@ public sealed class WaitingRoomFaultTests(WaitingRoomFaultFixture fixture)
         Assert.Equal(0, byPlace.Zip(byPlace.Skip(1)).Count(pair => pair.Second < pair.First));
     }
 
+    [Fact]
+    public async Task Without_Redis_a_replica_pauses_every_order_and_resumes_by_itself_once_it_is_back()
+    {
+        // fail closed: a replica that cannot read the sales cannot tell which products need an admission
+        var app = fixture.App;
+        using var buyer = fixture.Replica(0, await fixture.Buyers.TokenAsync(app, "paused", Ct));
+        var product = Sales.FreshProducts(1)[0];
+        Assert.NotEqual("Orders paused", await OrderTitleAsync(buyer, product));
+
+        await app.StopAsync("cache-replica", Ct);
+        await app.WaitForStoppedAsync("cache-replica", Ct);
+        await app.StopAsync("cache", Ct);
+        await app.WaitForStoppedAsync("cache", Ct);
+        try
+        {
+            await WaitForOrderTitleAsync(buyer, product, title => title == "Orders paused");
+        }
+        finally
+        {
+            await app.StartAsync("cache", Ct);
+            await app.StartAsync("cache-replica", Ct);
+            await app.WaitForHealthyAsync("cache", Patience, Ct);
+        }
+
+        await WaitForOrderTitleAsync(buyer, product, title => title != "Orders paused");
+    }
+
+    /// <summary>The problem title of an order's answer (empty for a success), as the gateway or the order service gave it.</summary>
+    private static async Task<string> OrderTitleAsync(HttpClient buyer, int product)
+    {
+        using var response = await Sales.OrderAsync(buyer, product, admissionToken: null, ct: Ct);
+        return response.IsSuccessStatusCode ? "" : $"{(await response.Content.ReadFromJsonAsync<JsonNode>(Ct))?["title"]}";
+    }
+
+    private static async Task WaitForOrderTitleAsync(HttpClient buyer, int product, Func<string, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        var last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (condition(last = await OrderTitleAsync(buyer, product)))
+            {
+                return;
+            }
+
+            await Task.Delay(250, Ct);
+        }
+
+        throw new TimeoutException($"The order's answer stayed \"{last}\" for {Patience}.");
+    }
+
     /// <summary>The replica that last said it admits (in the gateway's logs after <paramref name="mark"/>).</summary>
     private async Task<int> AdmitterAsync(long mark)
     {

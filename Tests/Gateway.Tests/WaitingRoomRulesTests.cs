@@ -60,4 +60,48 @@ public sealed class WaitingRoomRulesTests
     [InlineData("A|x||1")]
     [InlineData("AB|1||1")]
     public void A_malformed_admission_record_is_none(string? text) => Assert.Null(AdmissionRecord.Parse(text));
+
+    [Theory]
+    [InlineData(ClaimOutcome.Claimed, 201, true)]
+    [InlineData(ClaimOutcome.SameOrder, 200, true)] // the replay of the order the key placed
+    [InlineData(ClaimOutcome.Claimed, 409, true)] // the order service: this admission already placed an order
+    [InlineData(ClaimOutcome.SameOrder, 409, true)]
+    [InlineData(ClaimOutcome.Claimed, 400, false)] // a fresh claim refused: the admission was not used
+    [InlineData(ClaimOutcome.Claimed, 422, false)] // the key placed another order, before this admission was claimed
+    [InlineData(ClaimOutcome.SameOrder, 422, null)] // the key's first request may have placed the order: keep it taken
+    [InlineData(ClaimOutcome.SameOrder, 400, null)]
+    [InlineData(ClaimOutcome.Claimed, 502, null)] // fate unknown
+    [InlineData(ClaimOutcome.Claimed, 503, null)]
+    public void An_admission_is_given_back_only_when_the_answer_proves_it_unspent(ClaimOutcome claim, int status, bool? ordered) =>
+        Assert.Equal(ordered, OrderGate.Settlement(claim, status));
+
+    [Fact]
+    public void A_board_never_read_or_read_too_long_ago_is_not_current()
+    {
+        var time = new ManualTime();
+        var board = new SaleBoard(Microsoft.Extensions.Options.Options.Create(new WaitingRoomOptions { BoardStaleAfter = TimeSpan.FromSeconds(5) }), time);
+        Assert.False(board.IsCurrent); // a replica that started while Redis was unreachable
+
+        board.Update([]);
+        Assert.True(board.IsCurrent);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        Assert.True(board.IsCurrent);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.False(board.IsCurrent); // Redis lost since: a sale may have opened unseen
+
+        board.Update([]);
+        Assert.True(board.IsCurrent);
+    }
+
+    private sealed class ManualTime : TimeProvider
+    {
+        private long _now = 1;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => _now;
+
+        public void Advance(TimeSpan by) => _now += by.Ticks;
+    }
 }

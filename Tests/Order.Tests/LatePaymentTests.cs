@@ -36,16 +36,34 @@ public sealed class LatePaymentTests(OrderServiceFixture fixture)
         Assert.Equal("cancelled", await StatusAsync(orderId));
     }
 
-    private async Task InsertStaleOrderAsync(Guid orderId, decimal total)
+    [Fact]
+    public async Task A_payment_of_another_amount_than_the_order_asked_for_neither_confirms_nor_cancels_it()
+    {
+        // whoever can publish PaymentSucceeded must also know the exact total the order asked the payment service for
+        var orderId = Guid.NewGuid();
+        await InsertStaleOrderAsync(orderId, total: 30m, age: TimeSpan.Zero);
+        var mark = fixture.App.LogMark();
+        var endpoint = await fixture.Sender.GetSendEndpoint(new Uri("queue:payment-succeeded"));
+        await endpoint.Send(new PaymentSucceeded(orderId, "ch_forged", 0.01m), Ct);
+
+        await fixture.App.WaitForLogAsync("order", $"Ignored payment ch_forged for order {orderId}", mark, TimeSpan.FromSeconds(30), cancellationToken: Ct);
+        Assert.Equal("stockReserved", await StatusAsync(orderId));
+
+        await endpoint.Send(new PaymentSucceeded(orderId, "ch_real", 30.00m), Ct);
+        await WaitUntilAsync(async () => (await StatusAsync(orderId)) == "confirmed", TimeSpan.FromSeconds(30));
+    }
+
+    private async Task InsertStaleOrderAsync(Guid orderId, decimal total, TimeSpan? age = null)
     {
         await using var command = fixture.OrderDb.CreateCommand("""
             INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash, created_at, updated_at)
-            VALUES (@id, @buyer, 'StockReserved', @total, @key, 'test', now() - interval '1 hour', now() - interval '1 hour');
+            VALUES (@id, @buyer, 'StockReserved', @total, @key, 'test', now() - @age, now() - @age);
             INSERT INTO order_lines (order_id, product_id, quantity, unit_price) VALUES (@id, 1, 1, @total);
             """);
         command.Parameters.AddWithValue("id", orderId);
         command.Parameters.AddWithValue("buyer", fixture.AliceId);
         command.Parameters.AddWithValue("total", total);
+        command.Parameters.AddWithValue("age", age ?? TimeSpan.FromHours(1));
         command.Parameters.AddWithValue("key", $"late-{orderId}");
         await command.ExecuteNonQueryAsync(Ct);
     }

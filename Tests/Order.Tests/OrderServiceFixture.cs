@@ -30,6 +30,9 @@ public sealed class OrderServiceFixture : IAsyncLifetime
 
     public HttpClient Anonymous { get; private set; } = null!;
 
+    /// <summary>Buyers without an account, each new: for a test whose counts another test's orders must not touch.</summary>
+    public SimulatedBuyers Buyers { get; } = new();
+
     public NpgsqlDataSource OrderDb { get; private set; } = null!;
 
     public static ConcurrentDictionary<Guid, ConcurrentQueue<RefundRequested>> Refunds { get; } = new();
@@ -38,7 +41,7 @@ public sealed class OrderServiceFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        App = await PlatformAppBuilder.Create("--Catalog:Replicas=1")
+        App = await Buyers.Register(PlatformAppBuilder.Create("--Catalog:Replicas=1"))
             .InMemory<Platform.Order.Model.Order>("order")
             .WithEnvironment("order", "Ordering__SweepInterval", "00:00:01")
             .WithEnvironment("order", PlatformApp.InboxDropsLogged.Name, PlatformApp.InboxDropsLogged.Value)

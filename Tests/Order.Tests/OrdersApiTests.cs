@@ -1,3 +1,4 @@
+using Npgsql;
 using System.Net;
 using System.Net.Http.Json;
 using Xunit;
@@ -128,6 +129,54 @@ public sealed class OrdersApiTests(OrderServiceFixture fixture)
             Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(entry, alone), $"list: {entry.ToJsonString()}\nalone: {alone.ToJsonString()}");
             Assert.Equal(2, entry["lines"]!.AsArray().Count);
         }
+    }
+
+    [Fact]
+    public async Task A_buyer_holding_the_most_open_orders_places_none_until_one_ends()
+    {
+        var cap = new Platform.Order.Options.OrderingOptions().MaxOpenOrdersPerBuyer;
+        var token = await fixture.Buyers.TokenAsync(fixture.App, $"open-{Guid.NewGuid():N}", Ct);
+        var buyerId = Platform.Testing.PlatformApp.Subject(token);
+        using var buyer = fixture.App.CreateAuthorizedClient("order", token);
+        // the open orders written as the buyer's, so that no stock rejection or payment ends one meanwhile
+        var open = new List<Guid>();
+        for (var i = 0; i < cap; i++)
+        {
+            var id = Guid.NewGuid();
+            await using var insert = fixture.OrderDb.CreateCommand(
+                "INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash) VALUES ($1, $2, $3, 1, $4, 'h')");
+            insert.Parameters.Add(new NpgsqlParameter { Value = id });
+            insert.Parameters.Add(new NpgsqlParameter { Value = buyerId });
+            insert.Parameters.Add(new NpgsqlParameter { Value = i % 2 == 0 ? "Pending" : "StockReserved" });
+            insert.Parameters.Add(new NpgsqlParameter { Value = $"open-{i}" });
+            await insert.ExecuteNonQueryAsync(Ct);
+            open.Add(id);
+        }
+
+        var key = Guid.NewGuid().ToString();
+        using (var refused = await PlaceAsync(buyer, key))
+        {
+            await AssertProblemAsync(HttpStatusCode.TooManyRequests, refused);
+            Assert.Contains("Too many open orders", await refused.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        }
+
+        await using (var end = fixture.OrderDb.CreateCommand("UPDATE orders SET status = 'Cancelled' WHERE id = $1"))
+        {
+            end.Parameters.Add(new NpgsqlParameter { Value = open[0] });
+            await end.ExecuteNonQueryAsync(Ct);
+        }
+
+        using var placed = await PlaceAsync(buyer, key);
+        Assert.Equal(HttpStatusCode.Created, placed.StatusCode);
+        using var replayed = await PlaceAsync(buyer, key); // over the cap again, a replay still answers
+        Assert.Equal(HttpStatusCode.OK, replayed.StatusCode);
+    }
+
+    private static async Task<HttpResponseMessage> PlaceAsync(HttpClient buyer, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { lines = new[] { new { productId = 1, quantity = 1 } } }) };
+        request.Headers.Add("Idempotency-Key", key);
+        return await buyer.SendAsync(request, Ct);
     }
 
     private static async Task AssertProblemAsync(HttpStatusCode expected, HttpResponseMessage response)

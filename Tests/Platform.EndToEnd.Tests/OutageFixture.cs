@@ -21,6 +21,7 @@ public sealed class OutageFixture : IAsyncLifetime
         var builder = PlatformAppBuilder.Create()
             .WithEnvironment("gateway", "Gateway__RateLimit__PermitLimit", "100000")
             .WithEnvironment("gateway", "Gateway__RateLimit__Burst", "100000")
+            .WithEnvironment("order", "Ordering__MaxOpenOrdersPerBuyer", "100000")
             .WithEnvironment("order", "Ordering__OrderTimeout", OrderTimeout.ToString())
             .WithEnvironment("order", "Ordering__SweepInterval", "00:00:02")
             // payments wait out a failing provider for longer than an order waits for its payment: late payments

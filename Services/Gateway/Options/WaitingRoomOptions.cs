@@ -7,6 +7,10 @@ public sealed class WaitingRoomOptions
     /// buyers' heartbeats.</summary>
     public TimeSpan RefreshInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How old a replica's picture of the sales may grow (Redis unreachable) before its order gate pauses every
+    /// order: past it, a sale may have opened that the replica cannot see, and its products must not sell ungated.</summary>
+    public TimeSpan BoardStaleAfter { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often the admitter admits (each step admits what the rate allows since the last one).</summary>
     public TimeSpan AdmitInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -11,8 +11,9 @@ namespace Platform.Gateway.WaitingRoom;
 /// <c>Admission-Token</c>), taken for this one order (its Idempotency-Key) atomically in Redis before the order is
 /// proxied: a second order with the same admission is refused here, and the order service's unique admission id
 /// refuses it again should Redis have forgotten. Refused orders never reach the order service. An order the service
-/// refused (4xx) gives the admission back; one whose fate is unknown (5xx, no answer) keeps it for a retry with the
-/// same key. A sold-out sale keeps gating until it is closed. Does nothing (not even reading the body) while no sale gates.
+/// refused gives the admission back when that proves it unspent (<see cref="Settlement"/>); otherwise it stays with the
+/// key for a retry. A sold-out sale keeps gating until it is closed. While no sale gates it reads no body; while it
+/// cannot read the sales at all it pauses every order (fail closed).
 /// </summary>
 internal sealed class OrderGate(RequestDelegate next)
 {
@@ -21,7 +22,23 @@ internal sealed class OrderGate(RequestDelegate next)
     public async Task InvokeAsync(
         HttpContext http, SaleBoard board, WaitingRoomStore store, AdmissionTokens tokens, WaitingRoomMetrics metrics, ILogger<OrderGate> logger)
     {
-        if (!board.AnyGating || http.User.Identity?.IsAuthenticated != true)
+        if (http.User.Identity?.IsAuthenticated != true)
+        {
+            await next(http);
+            return;
+        }
+
+        if (!board.IsCurrent && !await board.WaitUntilCurrentAsync(http.RequestAborted))
+        {
+            // fail closed: without a current picture of the sales, any product might be on sale right now
+            metrics.Gated("unknown", "paused");
+            http.Response.Headers.RetryAfter = "2";
+            await Problem(http, StatusCodes.Status503ServiceUnavailable, "Orders paused",
+                "The gateway cannot read the flash sales right now, so it cannot tell which products need an admission; retry with the same Idempotency-Key.");
+            return;
+        }
+
+        if (!board.AnyGating)
         {
             await next(http);
             return;
@@ -93,9 +110,9 @@ internal sealed class OrderGate(RequestDelegate next)
         var status = http.Response.StatusCode;
         try
         {
-            if (status < 500)
+            if (Settlement(claim, status) is { } ordered)
             {
-                await store.SettleAsync(sale, admission.BuyerId, key, ordered: status < 300);
+                await store.SettleAsync(sale, admission.BuyerId, key, ordered);
             }
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -104,6 +121,20 @@ internal sealed class OrderGate(RequestDelegate next)
             logger.LogWarning(ex, "Could not record the outcome ({Status}) of an order with an admission to sale {Sale}.", status, sale);
         }
     }
+
+    /// <summary>
+    /// What the order service's answer proves about the admission: spent (true), unspent and given back (false), or
+    /// unknown (null: it stays taken by this key, so only a retry with the key can use it). A refusal proves the
+    /// admission unspent only after a fresh claim: after <see cref="ClaimOutcome.SameOrder"/> an earlier request with the
+    /// key, whose answer was lost, may have placed the order, and a retry with another body is refused (422, 400) while
+    /// that order stands. A 409 is the order service's "this admission already placed an order".
+    /// </summary>
+    internal static bool? Settlement(ClaimOutcome claim, int status) => status switch
+    {
+        < 300 or StatusCodes.Status409Conflict => true,
+        < 500 when claim == ClaimOutcome.Claimed => false,
+        _ => null,
+    };
 
     /// <summary>The order's product ids, read from a buffered body the proxy then sends on; null when unreadable.</summary>
     private static async Task<IReadOnlyList<int>?> ProductIdsAsync(HttpContext http)

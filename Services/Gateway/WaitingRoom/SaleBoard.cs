@@ -13,11 +13,30 @@ internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvid
 {
     private FrozenDictionary<string, SaleView> _sales = FrozenDictionary<string, SaleView>.Empty;
     private TaskCompletionSource _refreshed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _refreshedAt; // 0: never read
 
     public IReadOnlyCollection<SaleView> Sales => _sales.Values;
 
     /// <summary>True while any sale gates its products: the order gate has nothing to do otherwise.</summary>
     public bool AnyGating { get; private set; }
+
+    /// <summary>
+    /// Whether this picture can be trusted to say which products are on sale: read at least once, and not longer ago
+    /// than <see cref="WaitingRoomOptions.BoardStaleAfter"/>. A replica that started while Redis was unreachable, or
+    /// lost it since, does not know whether a sale opened meanwhile, so the gate lets no order through (fail closed).
+    /// </summary>
+    public bool IsCurrent => Volatile.Read(ref _refreshedAt) is var at && at != 0 && time.GetElapsedTime(at) <= options.Value.BoardStaleAfter;
+
+    /// <summary>Waits (up to four refresh intervals) for a first picture, when none has been read yet.</summary>
+    public async ValueTask<bool> WaitUntilCurrentAsync(CancellationToken cancellationToken)
+    {
+        if (!IsCurrent && Volatile.Read(ref _refreshedAt) == 0)
+        {
+            await _refreshed.Task.WaitAsync(options.Value.RefreshInterval * 4, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        return IsCurrent;
+    }
 
     public SaleView? Find(string saleId) => _sales.GetValueOrDefault(saleId);
 
@@ -58,6 +77,7 @@ internal sealed class SaleBoard(IOptions<WaitingRoomOptions> options, TimeProvid
             return view;
         });
         AnyGating = snapshots.Any(s => s.Gates);
+        Volatile.Write(ref _refreshedAt, now);
         Interlocked.Exchange(ref _refreshed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
     }
 }

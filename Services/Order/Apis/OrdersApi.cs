@@ -83,6 +83,13 @@ public static class OrdersApi
                 title: "Admission used", detail: "This admission already placed an order; an admission buys once.");
         }
 
+        if (outcome == PlaceOrderOutcome.TooManyOpenOrders)
+        {
+            // 429, not 409: the waiting room's gate reads a 409 as "this admission placed an order" (OrderGate.Settlement)
+            return TypedResults.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many open orders",
+                detail: "You have as many orders waiting for stock or payment as one buyer may; place this one once one of them is confirmed or cancelled.");
+        }
+
         if (outcome == PlaceOrderOutcome.KeyReusedWithDifferentRequest)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,

@@ -1,16 +1,21 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.Contracts.IntegrationEvents;
 using Platform.Messaging.Outbox;
 using Platform.Order.Model;
+using Platform.Order.Options;
 
 namespace Platform.Order.Infrastructure;
 
 /// <summary>Orders and their lines, status changes and the events they publish, each in one transaction.</summary>
-public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
+public sealed partial class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox, IOptions<OrderingOptions> options, ILogger<OrderRepository> logger)
 {
     /// <summary>Stores a Pending order and its <see cref="OrderSubmitted"/> event together. A repeat of the same
     /// (buyer, key) returns the first order; the unique constraint decides races between replicas. An admission
-    /// (<paramref name="admissionId"/>, from a sale's waiting room) places one order: a second is refused.</summary>
+    /// (<paramref name="admissionId"/>, from a sale's waiting room) places one order: a second is refused. A buyer
+    /// holding <see cref="OrderingOptions.MaxOpenOrdersPerBuyer"/> open orders places no more until one ends (checked in
+    /// the insert itself, no extra round trip; simultaneous requests of one buyer can pass it by as many as they are,
+    /// which the gateway's per-user limit bounds).</summary>
     public async Task<(PlaceOrderOutcome Outcome, Guid OrderId)> PlaceAsync(
         string buyerId, string idempotencyKey, string requestHash, IReadOnlyList<OrderLine> lines, string? admissionId, CancellationToken cancellationToken)
     {
@@ -20,7 +25,8 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var insert = new NpgsqlCommand("""
             INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash, admission_id)
-            VALUES (@id, @buyer, 'Pending', @total, @key, @hash, @admission)
+            SELECT @id, @buyer, 'Pending', @total, @key, @hash, @admission
+            WHERE (SELECT count(*) FROM orders WHERE buyer_id = @buyer AND status IN ('Pending', 'StockReserved')) < @open_cap
             ON CONFLICT ON CONSTRAINT orders_idempotency_key DO NOTHING
             """, connection, transaction))
         {
@@ -30,6 +36,7 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
             insert.Parameters.AddWithValue("key", idempotencyKey);
             insert.Parameters.AddWithValue("hash", requestHash);
             insert.Parameters.AddWithValue("admission", (object?)admissionId ?? DBNull.Value);
+            insert.Parameters.AddWithValue("open_cap", (long)options.Value.MaxOpenOrdersPerBuyer);
             int inserted;
             try
             {
@@ -42,8 +49,11 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
 
             if (inserted == 0)
             {
+                // the key's order (a replay), or none: then the buyer's open orders were at the cap
                 await transaction.RollbackAsync(cancellationToken);
-                return await FindByKeyAsync(buyerId, idempotencyKey, requestHash, cancellationToken);
+                return await FindByKeyAsync(buyerId, idempotencyKey, requestHash, cancellationToken) is { } existing
+                    ? existing
+                    : (PlaceOrderOutcome.TooManyOpenOrders, Guid.Empty);
             }
         }
 
@@ -79,6 +89,13 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
         if (order is null)
         {
             return null;
+        }
+
+        if (payment is not null && payment.Amount != order.Total)
+        {
+            // not the charge this order asked for: whoever sent it, it neither confirms nor cancels anything
+            LogPaymentMismatch(orderId, payment.PaymentId, payment.Amount, order.Total);
+            return new OrderTransition(order.Status, order.Status, OrderEffects.None);
         }
 
         var transition = OrderStateMachine.Apply(order.Status, trigger);
@@ -215,7 +232,7 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
         }
     }
 
-    private async Task<(PlaceOrderOutcome, Guid)> FindByKeyAsync(string buyerId, string key, string requestHash, CancellationToken cancellationToken)
+    private async Task<(PlaceOrderOutcome, Guid)?> FindByKeyAsync(string buyerId, string key, string requestHash, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand("SELECT id, request_hash FROM orders WHERE buyer_id = @buyer AND idempotency_key = @key");
         command.Parameters.AddWithValue("buyer", buyerId);
@@ -223,7 +240,7 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            throw new InvalidOperationException("An order's idempotency key conflicted, yet no order holds it.");
+            return null;
         }
 
         return (reader.GetString(1) == requestHash ? PlaceOrderOutcome.Replayed : PlaceOrderOutcome.KeyReusedWithDifferentRequest, reader.GetGuid(0));
@@ -262,4 +279,7 @@ public sealed class OrderRepository(NpgsqlDataSource dataSource, IOutbox outbox)
 
         return new Model.Order(orderId, buyer, status, reason, total, lines, created, updated);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored payment {PaymentId} for order {OrderId}: {Amount} is not the order's total {Total}")]
+    private partial void LogPaymentMismatch(Guid orderId, string paymentId, decimal amount, decimal total);
 }

@@ -42,5 +42,9 @@ internal static class OrderSchema
             ALTER TABLE orders ADD COLUMN admission_id text NULL;
             CREATE UNIQUE INDEX orders_admission ON orders (admission_id) WHERE admission_id IS NOT NULL;
             """),
+        // a buyer's open orders are counted at every placement (the cap on open orders): only those few rows are read
+        new("order 0003 open orders by buyer", """
+            CREATE INDEX orders_open_by_buyer ON orders (buyer_id) WHERE status IN ('Pending', 'StockReserved');
+            """),
     ];
 }

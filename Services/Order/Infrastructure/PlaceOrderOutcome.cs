@@ -6,4 +6,5 @@ public enum PlaceOrderOutcome
     Replayed,
     KeyReusedWithDifferentRequest,
     AdmissionUsed,
+    TooManyOpenOrders,
 }
