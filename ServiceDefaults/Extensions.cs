@@ -116,6 +116,14 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => Diagnostics.HealthChecks.HealthCheckResult.Healthy("The process answers."), [HealthEndpoints.LiveTag]);
+        // the default service, wrapped so that probes share a run (later AddHealthChecks calls only add checks)
+        if (builder.Services.Single(service => service.ServiceType == typeof(Diagnostics.HealthChecks.HealthCheckService)) is { ImplementationType: { } runner } registered)
+        {
+            builder.Services.Remove(registered);
+            builder.Services.AddSingleton<Diagnostics.HealthChecks.HealthCheckService>(services => new CoalescedHealthChecks(
+                (Diagnostics.HealthChecks.HealthCheckService)ActivatorUtilities.CreateInstance(services, runner), TimeProvider.System));
+        }
+
         return builder;
     }
 

@@ -1,6 +1,6 @@
-using Npgsql;
 using System.Net;
 using System.Net.Http.Json;
+using Npgsql;
 using Xunit;
 
 namespace Platform.Order.Tests;

@@ -21,6 +21,8 @@ public sealed class AppHostFixture : IAsyncLifetime
             .WithEnvironment("gateway", "Gateway__RateLimit__Burst", "100000")
             // and alice holds hundreds of open orders at once (500 buyers for 100 units), over the per-buyer cap
             .WithEnvironment("order", "Ordering__MaxOpenOrdersPerBuyer", "100000")
+            // and the fuzz's wrong passwords, all from this one address, must not throttle the tests' sign-ins after it
+            .WithEnvironment("identity", "Identity__SignInThrottle__FailuresPerAddress", "100000")
             // Payment deadlines short enough for a test to watch a payment wait and then give up, with the same shape
             // as production: retries every few seconds, attempts that time out before the provider's slow answers.
             .WithEnvironment("payment", "Payment__GiveUpAfter", GiveUpAfter.ToString())

@@ -3,15 +3,15 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
+using Platform.Identity.Infrastructure;
 
 namespace Platform.Identity.Apis;
 
 /// <summary>
-/// The login page of the authorization code flow: a form that checks the password (ASP.NET Core Identity's check,
-/// lockout included, as the token endpoint's password grant does) and starts a session cookie, then returns to the
-/// authorization request that asked for it. Only local return addresses are followed (no open redirect); the form
+/// The login page of the authorization code flow: a form that checks the password (<see cref="PasswordSignIn"/>, the
+/// sign-in throttle included, as the token endpoint's password grant does) and starts a session cookie, then returns to
+/// the authorization request that asked for it. Only local return addresses are followed (no open redirect); the form
 /// carries an antiforgery token (no login CSRF).
 /// </summary>
 public static class AccountApi
@@ -30,13 +30,21 @@ public static class AccountApi
         Page(http, antiforgery, returnUrl, error: null);
 
     internal static async Task<Results<RedirectHttpResult, ContentHttpResult>> LoginAsync(
-        HttpContext http, IAntiforgery antiforgery, UserManager<IdentityUser> users, SignInManager<IdentityUser> passwords,
+        HttpContext http, IAntiforgery antiforgery, PasswordSignIn passwords,
         [FromForm] string? username, [FromForm] string? password, [FromForm] string? returnUrl)
     {
-        var user = await users.FindByNameAsync(username ?? "");
-        if (user is null || !(await passwords.CheckPasswordSignInAsync(user, password ?? "", lockoutOnFailure: true)).Succeeded)
+        var check = await passwords.CheckAsync(username, password, http.Connection.RemoteIpAddress);
+        if (check.IsThrottled)
         {
-            // the same answer for an unknown user, a wrong password and a locked account
+            // said as such, so an owner who mistyped knows to wait rather than to doubt the password
+            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+            http.Response.Headers.RetryAfter = check.RetryAfterSeconds;
+            return Page(http, antiforgery, returnUrl, "Too many failed sign-ins for this name from your address. Try again later.");
+        }
+
+        if (check.User is not { } user)
+        {
+            // the same answer for an unknown user, a wrong password and an account an administrator locked
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
             return Page(http, antiforgery, returnUrl, "The user name or password is wrong, or the account is locked.");
         }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using Platform.Identity.Infrastructure;
 
 namespace Platform.Identity.Apis;
 
@@ -23,7 +24,7 @@ public static class TokenApi
     }
 
     internal static async Task<Results<SignInHttpResult, ForbidHttpResult>> ExchangeAsync(
-        HttpContext http, IOpenIddictApplicationManager applications, UserManager<IdentityUser> users, SignInManager<IdentityUser> passwords,
+        HttpContext http, IOpenIddictApplicationManager applications, UserManager<IdentityUser> users, PasswordSignIn passwords,
         IdentitySettings settings, CancellationToken cancellationToken)
     {
         var request = http.GetOpenIddictServerRequest()
@@ -47,19 +48,23 @@ public static class TokenApi
 
         if (request.IsPasswordGrantType())
         {
-            // ASP.NET Core Identity's check: lockout first, a failure counted, a success resetting the count
-            var user = await users.FindByNameAsync(request.Username ?? "");
-            if (user is null || !(await passwords.CheckPasswordSignInAsync(user, request.Password ?? "", lockoutOnFailure: true)).Succeeded)
+            // the login page's check, throttle included: one rule for both doors
+            var check = await passwords.CheckAsync(request.Username, request.Password, http.Connection.RemoteIpAddress);
+            if (check.IsThrottled)
             {
-                return Refuse("The user name or password is wrong, or the account is locked.");
+                http.Response.Headers.RetryAfter = check.RetryAfterSeconds;
+                return Refuse("Too many failed sign-ins for this user from this address: try again later.");
             }
 
-            return SignIn(await UserIdentityAsync(users, user), request.GetScopes());
+            return check.User is { } user
+                ? SignIn(await UserIdentityAsync(users, user), request.GetScopes())
+                : Refuse("The user name or password is wrong, or the account is locked.");
         }
 
         if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
-            // OpenIddict has checked the code (single use, this client, this redirect, the PKCE verifier) or the refresh token
+            // OpenIddict has checked the code (single use, this client, this redirect, the PKCE verifier) or the refresh token;
+            // the sign-in throttle has no say here, so nobody's wrong passwords stop an owner's session
             var stored = await http.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             var user = stored.Principal?.GetClaim(Claims.Subject) is { } subject ? await users.FindByIdAsync(subject) : null;
             if (user is null || await users.IsLockedOutAsync(user))

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using OpenIddict.Server;
@@ -23,14 +24,18 @@ internal static class Extensions
                 // which a curl can carry without escaping
                 options.Password.RequiredLength = 12;
                 options.Password.RequireNonAlphanumeric = false;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = 5;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+                // wrong passwords never lock an account: anyone could lock anyone out (the throttle slows guessing
+                // instead); an account an administrator locks (LockoutEnabled and a LockoutEnd) stays locked
+                options.Lockout.AllowedForNewUsers = false;
             })
             .AddRoles<IdentityRole>()
-            .AddEntityFrameworkStores<IdentityDb>()
-            // for its password check only (lockout counted); sessions are the login page's own cookie
-            .AddSignInManager();
+            .AddEntityFrameworkStores<IdentityDb>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(SignInThrottleSettings.From(builder.Configuration));
+        builder.Services.AddSingleton<SignInThrottle>();
+        builder.Services.AddSingleton<UnknownUserPassword>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<UnknownUserPassword>());
+        builder.Services.AddScoped<PasswordSignIn>();
 
         var settings = IdentitySettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);

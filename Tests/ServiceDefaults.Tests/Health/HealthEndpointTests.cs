@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Platform.ServiceDefaults.Health;
 using Platform.ServiceDefaults.Tests.Support;
 
 namespace Platform.ServiceDefaults.Tests.Health;
@@ -53,6 +54,56 @@ public sealed class HealthEndpointTests
         Assert.Equal("Healthy", body.RootElement.GetProperty("status").GetString());
         var only = Assert.Single(body.RootElement.GetProperty("entries").EnumerateObject());
         Assert.Equal("self", only.Name);
+    }
+
+    [Fact]
+    public async Task A_flood_of_probes_runs_the_checks_once_a_second_not_once_a_probe()
+    {
+        var runs = 0;
+        await using var app = await LoopbackApp.StartAsync("gateway", _ => { }, null, builder => builder.Services.AddHealthChecks()
+            .AddCheck("postgres", () =>
+            {
+                Interlocked.Increment(ref runs);
+                return HealthCheckResult.Healthy();
+            }));
+        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => client.GetAsync("/health", Ct)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var allowed = (int)(started.Elapsed / CoalescedHealthChecks.Fresh) + 1;
+        Assert.InRange(runs, 1, allowed);
+        Assert.True(allowed < 50, $"the probes took {started.Elapsed}: too slow to show anything");
+    }
+
+    [Fact]
+    public async Task Probes_within_a_second_share_a_run_and_a_later_one_runs_the_checks_again()
+    {
+        var inner = new CountingRunner();
+        var time = new ManualTimeProvider();
+        var checks = new CoalescedHealthChecks(inner, time);
+
+        var first = await checks.CheckHealthAsync(null, Ct);
+        Assert.Same(first, await checks.CheckHealthAsync(null, Ct));
+        Assert.Equal(1, inner.Runs);
+        await checks.CheckHealthAsync(r => r.Tags.Contains("live"), Ct); // another endpoint's predicate: its own run
+        Assert.Equal(2, inner.Runs);
+
+        time.Advance(CoalescedHealthChecks.Fresh);
+        await checks.CheckHealthAsync(null, Ct);
+        Assert.Equal(3, inner.Runs);
+    }
+
+    private sealed class CountingRunner : HealthCheckService
+    {
+        public int Runs { get; private set; }
+
+        public override Task<HealthReport> CheckHealthAsync(Func<HealthCheckRegistration, bool>? predicate, CancellationToken cancellationToken = default)
+        {
+            Runs++;
+            return Task.FromResult(new HealthReport(new Dictionary<string, HealthReportEntry>(), TimeSpan.Zero));
+        }
     }
 
     [Fact]
