@@ -36,7 +36,7 @@ var messaging = builder.AddRabbitMQ("messaging").WithDataVolume().WithLocalProce
 
 // Who exists: demo users and service clients, every password and secret generated once and kept in the AppHost's
 // user secrets, as Aspire keeps the servers' (a restart finds the same accounts and data; docs/security.md).
-var demoUsers = new (string Name, string Roles)[] { ("alice", "buyer"), ("bob", "buyer"), ("admin", "catalog-admin") };
+var demoUsers = new (string Name, string Roles)[] { ("alice", "buyer"), ("bob", "buyer"), ("admin", "catalog-admin,administrator") };
 var identity = builder.AddProject<Projects.Identity>("identity")
     .WithReference(identityDb, "identitydb").WaitFor(identityDb)
     .WithHttpHealthCheck("/health");
@@ -52,10 +52,18 @@ else
     identity.WithEnvironment("Identity__Issuer", publicUrl);
 }
 
-// demo users exist only where the AppHost runs the system (AppHost:DemoUsers=false: none, as deployed); a deployment
-// makes its accounts the operator's way (docs/deployment.md, "Accounts")
+// demo users exist only where the AppHost runs the system (AppHost:DemoUsers=false: none, as deployed). Deployed, people
+// sign up themselves, and one administrator is made from a secret parameter, who grants roles (docs/security.md)
 var demoPasswords = new List<(string Name, string Roles, IResourceBuilder<ParameterResource> Password)>();
-foreach (var (name, roles) in builder.Configuration.GetValue("AppHost:DemoUsers", builder.ExecutionContext.IsRunMode) ? demoUsers : [])
+var withDemoUsers = builder.Configuration.GetValue("AppHost:DemoUsers", builder.ExecutionContext.IsRunMode);
+if (!withDemoUsers)
+{
+    var administratorPassword = builder.AddGeneratedSecret("administrator-password", minLength: 20);
+    identity.WithEnvironment("Identity__Users__administrator__Password", administratorPassword)
+        .WithEnvironment("Identity__Users__administrator__Roles", "administrator,catalog-admin");
+}
+
+foreach (var (name, roles) in withDemoUsers ? demoUsers : [])
 {
     var password = builder.AddGeneratedSecret($"{name}-password", minLength: 20);
     identity.WithEnvironment($"Identity__Users__{name}__Password", password).WithEnvironment($"Identity__Users__{name}__Roles", roles);

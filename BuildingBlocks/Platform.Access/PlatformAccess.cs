@@ -20,6 +20,9 @@ public static class PlatformAccess
     /// <summary>Creates, edits and deletes products.</summary>
     public const string CatalogAdminRole = "catalog-admin";
 
+    /// <summary>Grants and revokes people's roles (the identity service's user API).</summary>
+    public const string AdministratorRole = "administrator";
+
     /// <summary>A service reading internal prices (the order service).</summary>
     public const string CatalogInternalScope = "catalog.internal";
 
@@ -32,6 +35,9 @@ public static class PlatformAccess
     /// <summary>The name of <see cref="CatalogAdminPolicy"/> where configuration names it (the gateway's routes).</summary>
     public const string CatalogAdminPolicyName = "catalog-admin";
 
+    /// <summary>The name of <see cref="AdministratorPolicy"/> where configuration names it (the gateway's routes).</summary>
+    public const string AdministratorPolicyName = "administrator";
+
     /// <summary>Policy: a buyer's access token; the buyer is its subject (<see cref="BuyerId"/>).</summary>
     public static readonly AuthorizationPolicy BuyerPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
         .RequireAuthenticatedUser().RequireRole(BuyerRole).RequireClaim("sub").Build();
@@ -39,6 +45,10 @@ public static class PlatformAccess
     /// <summary>Policy: a catalog administrator's access token.</summary>
     public static readonly AuthorizationPolicy CatalogAdminPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
         .RequireAuthenticatedUser().RequireRole(CatalogAdminRole).Build();
+
+    /// <summary>Policy: an administrator's access token (roles of people).</summary>
+    public static readonly AuthorizationPolicy AdministratorPolicy = new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
+        .RequireAuthenticatedUser().RequireRole(AdministratorRole).Build();
 
     /// <summary>What each service scope lets a caller do, for the OpenAPI documents of the endpoints that need it.</summary>
     private static readonly Dictionary<string, string> ScopeDescriptions = new()
@@ -58,7 +68,8 @@ public static class PlatformAccess
     /// for configuration that names them; a service adds its own scope policies with <see cref="RequireScope"/>.</summary>
     public static AuthorizationBuilder AddPlatformPolicies(this AuthorizationBuilder authorization) => authorization
         .AddPolicy(BuyerPolicyName, BuyerPolicy)
-        .AddPolicy(CatalogAdminPolicyName, CatalogAdminPolicy);
+        .AddPolicy(CatalogAdminPolicyName, CatalogAdminPolicy)
+        .AddPolicy(AdministratorPolicyName, AdministratorPolicy);
 
     /// <summary>This endpoint answers a service token with <paramref name="scope"/> only, and its OpenAPI document says so.</summary>
     public static TBuilder RequireServiceScope<TBuilder>(this TBuilder endpoints, string scope) where TBuilder : IEndpointConventionBuilder =>

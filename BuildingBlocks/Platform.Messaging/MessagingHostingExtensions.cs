@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Messaging;
+using Platform.Messaging.Inbox;
 using Platform.Messaging.Maintenance;
 using Platform.Messaging.Outbox;
 using Platform.Messaging.Redelivery;
@@ -83,7 +84,12 @@ public static class MessagingHostingExtensions
 
     /// <summary>Idempotent consumers: <see cref="Inbox.InboxConsumer{TMessage}"/> records each message id in the
     /// service's database in the same transaction as its effect.</summary>
-    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder) => builder.AddMessagingSchema();
+    public static IHostApplicationBuilder AddInbox(this IHostApplicationBuilder builder)
+    {
+        var poolSize = builder.Configuration.GetValue(NpgsqlHostingExtensions.MaxPoolSizeKey, NpgsqlHostingExtensions.DefaultMaxPoolSize);
+        builder.Services.TryAddSingleton(new HandlerSlots(builder.Configuration.GetValue(HandlerSlots.MaxConcurrentHandlersKey, Math.Max(1, poolSize / 3))));
+        return builder.AddMessagingSchema();
+    }
 
     /// <summary>The outbox and inbox tables, once, among the service database's schema steps (AddServiceDatabase applies them).
     /// The tables are pruned and their backlog measured by one <see cref="MessagingTablesMaintenance"/>.</summary>

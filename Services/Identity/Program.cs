@@ -12,6 +12,9 @@ app.UseNulCharacterGuard();
 app.MapDefaultEndpoints();
 app.UseAntiforgery();
 app.MapAccountApi();
+app.MapRegistrationApi();
+app.MapManageAccountApi();
+app.MapUsersApi();
 app.MapAuthorizeApi();
 app.MapTokenApi();
 

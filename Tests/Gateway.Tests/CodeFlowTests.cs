@@ -31,6 +31,35 @@ public sealed class CodeFlowTests(GatewayFixture fixture)
     }
 
     [Fact]
+    public async Task A_newcomer_signs_up_through_the_gateway_and_buys()
+    {
+        using var browser = Browser();
+        var name = $"newcomer-{Guid.NewGuid():N}"[..24];
+        var (code, verifier) = await browser.SignUpAndAuthorizeAsync(name, "a long passphrase of mine", Ct);
+
+        var (status, body) = await browser.RedeemAsync(code, verifier, Ct);
+        Assert.True(status == HttpStatusCode.OK, body.ToJsonString());
+        using var buyer = fixture.Gateway((string)body["access_token"]!);
+        using var order = new HttpRequestMessage(HttpMethod.Post, "/api/orders") { Content = JsonContent.Create(new { lines = new[] { new { productId = 1, quantity = 1 } } }) };
+        order.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        using var placed = await buyer.SendAsync(order, Ct);
+        Assert.True(placed.StatusCode == HttpStatusCode.Created, await placed.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Roles_are_granted_through_the_gateway_by_an_administrator_only()
+    {
+        using var admin = fixture.Gateway(fixture.AdminToken);
+        using var buyer = fixture.Gateway(fixture.AliceToken);
+
+        using var read = await admin.GetAsync("/api/identity/users/bob", Ct);
+        Assert.True(read.StatusCode == HttpStatusCode.OK, await read.Content.ReadAsStringAsync(Ct));
+        Assert.Equal(["buyer"], (await read.Content.ReadFromJsonAsync<JsonObject>(Ct))!["roles"]!.AsArray().Select(r => (string?)r));
+        using var refused = await buyer.PutAsync("/api/identity/users/alice/roles/administrator", null, Ct);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
     public async Task A_code_is_refused_without_the_verifier_it_was_issued_for()
     {
         using var browser = Browser();

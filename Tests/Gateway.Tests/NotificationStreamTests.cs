@@ -40,6 +40,36 @@ public sealed class NotificationStreamTests(GatewayFixture fixture)
         Assert.Equal(marker.Id, Id(await Streams.NextNotificationAsync(stream, Patience, Ct)));
     }
 
+    [Fact]
+    public async Task A_stream_whose_lease_is_gone_ends_so_that_the_buyers_cap_holds()
+    {
+        // a lease lapses when Redis is away longer than its lifetime; taking it back could exceed the cap
+        var token = await fixture.Buyers.TokenAsync(fixture.App, $"lapsed-{Guid.NewGuid():N}", Ct);
+        using var stream = await Streams.OpenAsync(fixture.Gateway(token), Ct);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(await fixture.App.ConnectionStringAsync("cache", Ct));
+        Assert.True(await redis.GetDatabase().KeyDeleteAsync($"notifications:streams:{PlatformApp.Subject(token)}"));
+
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        patience.CancelAfter(Platform.Notification.Infrastructure.StreamLeases.RenewEvery * 3);
+        while (await stream.Reader.ReadLineAsync(patience.Token) is { } line)
+        {
+            Assert.False(line.StartsWith("event:", StringComparison.Ordinal), $"unexpected {line}");
+        }
+    }
+
+    [Theory]
+    [InlineData(1_000_900L, 900.0)] // 15 minutes left
+    [InlineData(999_000L, 0.0)] // expired
+    [InlineData(999_999_999_999L, 86_400.0)] // at most a day
+    [InlineData(null, 0.0)] // no expiry: nothing to keep open
+    public void A_stream_lasts_as_long_as_its_token(long? exp, double seconds)
+    {
+        var user = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            exp is null ? [] : [new System.Security.Claims.Claim("exp", exp.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))], "test"));
+
+        Assert.Equal(TimeSpan.FromSeconds(seconds), Platform.Notification.Infrastructure.TokenLifetime.Remaining(user, DateTimeOffset.FromUnixTimeSeconds(1_000_000)));
+    }
+
     private static (string Id, string Json, double Score) Notification(string buyer, string message)
     {
         var id = Guid.NewGuid().ToString();

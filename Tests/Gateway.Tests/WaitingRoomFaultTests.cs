@@ -84,7 +84,7 @@ public sealed class WaitingRoomFaultTests(WaitingRoomFaultFixture fixture)
     {
         // fail closed: a replica that cannot read the sales cannot tell which products need an admission
         var app = fixture.App;
-        using var buyer = fixture.Replica(0, await fixture.Buyers.TokenAsync(app, "paused", Ct));
+        using var buyer = fixture.Replica(await LiveReplicaAsync(), await fixture.Buyers.TokenAsync(app, "paused", Ct));
         var product = Sales.FreshProducts(1)[0];
         Assert.NotEqual("Orders paused", await OrderTitleAsync(buyer, product));
 
@@ -104,6 +104,29 @@ public sealed class WaitingRoomFaultTests(WaitingRoomFaultFixture fixture)
         }
 
         await WaitForOrderTitleAsync(buyer, product, title => title != "Orders paused");
+    }
+
+    /// <summary>A replica that answers: the other test here kills one and does not bring it back.</summary>
+    private async Task<int> LiveReplicaAsync()
+    {
+        for (var replica = 0; replica < fixture.App.Instances("gateway").Count; replica++)
+        {
+            using var client = fixture.App.CreateReplicaClient("gateway", replica);
+            try
+            {
+                using var alive = await client.GetAsync("/alive", Ct);
+                if (alive.IsSuccessStatusCode)
+                {
+                    return replica;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // killed: try the next
+            }
+        }
+
+        throw new InvalidOperationException("No gateway replica answers.");
     }
 
     /// <summary>The problem title of an order's answer (empty for a success), as the gateway or the order service gave it.</summary>

@@ -18,7 +18,7 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
     {
         _server = await RedisServer.StartAsync();
         _redis = await _server.ConnectAsync();
-        _store = new WaitingRoomStore(_redis, Microsoft.Extensions.Options.Options.Create(new WaitingRoomOptions { MaxSales = 5, AdmitBatch = 100 }));
+        _store = new WaitingRoomStore(_redis, Microsoft.Extensions.Options.Options.Create(new WaitingRoomOptions { MaxSales = 5, AdmitBatch = 100, MaxBuyersAcrossSales = long.MaxValue }));
     }
 
     public async ValueTask DisposeAsync()
@@ -62,7 +62,7 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
     public async Task A_cap_holds_places_until_an_admission_lapses()
     {
         var sale = Guid.NewGuid().ToString("N")[..12];
-        Assert.True(await _store.CreateAsync(sale, [1], 1000, null, cap: 2, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)));
+        Assert.Equal(SaleCreation.Created, await _store.CreateAsync(sale, [1], 1000, null, cap: 2, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(1), TimeSpan.FromHours(1)));
         for (var i = 0; i < 5; i++)
         {
             await _store.JoinAsync(sale, $"buyer-{i}");
@@ -130,10 +130,33 @@ public sealed class WaitingRoomStoreTests : IAsyncLifetime
         Assert.Equal(5, await _redis.GetDatabase().SetLengthAsync("wr:sales"));
     }
 
+    [Fact]
+    public async Task A_sale_takes_at_most_its_buyers_and_all_sales_together_at_most_the_waiting_rooms()
+    {
+        // a Redis of its own: the budget counts every sale in the registry
+        await using var server = await RedisServer.StartAsync();
+        using var redis = await server.ConnectAsync();
+        var store = new WaitingRoomStore(redis, Microsoft.Extensions.Options.Options.Create(new WaitingRoomOptions { MaxBuyersPerSale = 3, MaxBuyersAcrossSales = 5 }));
+        var hour = TimeSpan.FromHours(1);
+
+        Assert.Equal(SaleCreation.Created, await store.CreateAsync("big", [1], 1, null, 0, hour, hour, hour)); // 3, the default
+        Assert.Equal(SaleCreation.OverBuyerBudget, await store.CreateAsync("second", [2], 1, null, 0, hour, hour, hour, buyers: 3));
+        Assert.Equal(SaleCreation.Created, await store.CreateAsync("second", [2], 1, null, 0, hour, hour, hour, buyers: 2));
+        Assert.Equal(SaleCreation.Exists, await store.CreateAsync("second", [3], 1, null, 0, hour, hour, hour, buyers: 0));
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(JoinOutcome.Joined, (await store.JoinAsync("big", $"buyer-{i}")).Outcome);
+        }
+
+        Assert.Equal(JoinOutcome.Full, (await store.JoinAsync("big", "buyer-3")).Outcome);
+        Assert.Equal(JoinOutcome.AlreadyJoined, (await store.JoinAsync("big", "buyer-1")).Outcome); // one already in is never refused
+    }
+
     private async Task<string> OpenAsync(double rate, int buyers)
     {
         var sale = Guid.NewGuid().ToString("N")[..12];
-        Assert.True(await _store.CreateAsync(sale, [1], rate, null, 0, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)));
+        Assert.Equal(SaleCreation.Created, await _store.CreateAsync(sale, [1], rate, null, 0, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), TimeSpan.FromHours(1)));
         for (var i = 0; i < buyers; i++)
         {
             Assert.Equal((JoinOutcome.Joined, i + 1L, (string?)null), await _store.JoinAsync(sale, $"buyer-{i}"));

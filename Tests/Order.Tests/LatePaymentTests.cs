@@ -53,17 +53,39 @@ public sealed class LatePaymentTests(OrderServiceFixture fixture)
         await WaitUntilAsync(async () => (await StatusAsync(orderId)) == "confirmed", TimeSpan.FromSeconds(30));
     }
 
-    private async Task InsertStaleOrderAsync(Guid orderId, decimal total, TimeSpan? age = null)
+    [Fact]
+    public async Task An_outcome_that_does_not_name_the_payment_the_order_asked_for_neither_confirms_nor_cancels_it()
+    {
+        // the right amount is not enough: the order kept the id of the payment it asked for, and only its answer counts
+        var orderId = Guid.NewGuid();
+        var requested = Guid.NewGuid();
+        await InsertStaleOrderAsync(orderId, total: 30m, age: TimeSpan.Zero, paymentRequest: requested);
+        var mark = fixture.App.LogMark();
+        var succeeded = await fixture.Sender.GetSendEndpoint(new Uri("queue:payment-succeeded"));
+        var failed = await fixture.Sender.GetSendEndpoint(new Uri("queue:payment-failed"));
+        await succeeded.Send(new PaymentSucceeded(orderId, "ch_unnamed", 30m), Ct);
+        await succeeded.Send(new PaymentSucceeded(orderId, "ch_other", 30m, Guid.NewGuid()), Ct);
+        await failed.Send(new PaymentFailed(orderId, "forged decline", Guid.NewGuid()), Ct);
+
+        await fixture.App.WaitForLogAsync("order", $"for order {orderId}: it answers request", mark, TimeSpan.FromSeconds(30), count: 3, cancellationToken: Ct);
+        Assert.Equal("stockReserved", await StatusAsync(orderId));
+
+        await succeeded.Send(new PaymentSucceeded(orderId, "ch_real", 30m, requested), Ct);
+        await WaitUntilAsync(async () => (await StatusAsync(orderId)) == "confirmed", TimeSpan.FromSeconds(30));
+    }
+
+    private async Task InsertStaleOrderAsync(Guid orderId, decimal total, TimeSpan? age = null, Guid? paymentRequest = null)
     {
         await using var command = fixture.OrderDb.CreateCommand("""
-            INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash, created_at, updated_at)
-            VALUES (@id, @buyer, 'StockReserved', @total, @key, 'test', now() - @age, now() - @age);
+            INSERT INTO orders (id, buyer_id, status, total, idempotency_key, request_hash, created_at, updated_at, payment_request_id)
+            VALUES (@id, @buyer, 'StockReserved', @total, @key, 'test', now() - @age, now() - @age, @request);
             INSERT INTO order_lines (order_id, product_id, quantity, unit_price) VALUES (@id, 1, 1, @total);
             """);
         command.Parameters.AddWithValue("id", orderId);
         command.Parameters.AddWithValue("buyer", fixture.AliceId);
         command.Parameters.AddWithValue("total", total);
         command.Parameters.AddWithValue("age", age ?? TimeSpan.FromHours(1));
+        command.Parameters.Add(new global::Npgsql.NpgsqlParameter("request", NpgsqlTypes.NpgsqlDbType.Uuid) { Value = (object?)paymentRequest ?? DBNull.Value });
         command.Parameters.AddWithValue("key", $"late-{orderId}");
         await command.ExecuteNonQueryAsync(Ct);
     }

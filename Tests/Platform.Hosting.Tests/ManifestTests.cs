@@ -43,6 +43,11 @@ public sealed class ManifestTests
             (string?)manifest["orderdb-owner"]!["connectionString"]);
         Assert.Equal("{orderdb-owner.connectionString}", (string?)manifest["order"]!["env"]!["ConnectionStrings__orderdb"]);
         Assert.True((bool?)manifest["orderdb-owner-password"]!["inputs"]!["value"]!["secret"]);
+        // published, no demo user: one administrator, their password a generated secret parameter
+        Assert.Equal("{administrator-password.value}", (string?)manifest["identity"]!["env"]!["Identity__Users__administrator__Password"]);
+        Assert.Equal("administrator,catalog-admin", (string?)manifest["identity"]!["env"]!["Identity__Users__administrator__Roles"]);
+        Assert.True((bool?)manifest["administrator-password"]!["inputs"]!["value"]!["secret"]);
+        Assert.Null(manifest["identity"]!["env"]!["Identity__Users__alice__Password"]);
         // the state Redis as it runs locally: a primary, a replica and three sentinels (containers of the same image),
         // every service connecting through the sentinels
         foreach (var server in new[] { "cache-replica", "cache-sentinel-1", "cache-sentinel-2", "cache-sentinel-3" })

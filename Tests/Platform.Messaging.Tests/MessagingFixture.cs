@@ -39,6 +39,20 @@ public sealed class MessagingFixture : IAsyncLifetime
     /// <summary>Names the consumer fails while they are here: a dependency that is away, then back.</summary>
     public static ConcurrentDictionary<string, byte> Failing { get; } = new();
 
+    /// <summary>A message whose name starts with this holds its handler until <see cref="SlowGate"/> opens.</summary>
+    public const string SlowPrefix = "slow-";
+
+    /// <summary>The service's handler slots (<see cref="HandlerSlots"/>): few, so a test can fill them.</summary>
+    public const int HandlerSlotCount = 2;
+
+    public static TaskCompletionSource SlowGate { get; set; } = new();
+
+    private static int _slowInFlight;
+    private static int _mostSlowInFlight;
+
+    /// <summary>The most slow handlers that ran at once.</summary>
+    public static int MostSlowInFlight => Volatile.Read(ref _mostSlowInFlight);
+
     public async ValueTask InitializeAsync()
     {
         _servers = await PlatformAppBuilder.Create().Only("notificationdb", "messaging").StartAsync(TimeSpan.FromSeconds(120));
@@ -82,6 +96,7 @@ public sealed class MessagingFixture : IAsyncLifetime
             ["Messaging:ParkedMessages:MaxRedrives"] = "2",
             ["Messaging:ParkedMessages:PassTimeout"] = "00:00:05",
             ["Messaging:Tables:Interval"] = "00:00:00.500",
+            [HandlerSlots.MaxConcurrentHandlersKey] = HandlerSlotCount.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         service.Logging.AddFakeLogging(); // what a failing test reports (FakeLogCollector)
         service.AddServiceDatabase("servicedb");
@@ -191,6 +206,18 @@ public sealed class MessagingFixture : IAsyncLifetime
             {
                 Attempts.AddOrUpdate(context.Message.Name, 1, (_, n) => n + 1);
                 throw new InvalidOperationException($"cannot handle {context.Message.Name}");
+            }
+
+            if (context.Message.Name.StartsWith(SlowPrefix, StringComparison.Ordinal))
+            {
+                var inFlight = Interlocked.Increment(ref _slowInFlight);
+                int most;
+                while (inFlight > (most = Volatile.Read(ref _mostSlowInFlight)) && Interlocked.CompareExchange(ref _mostSlowInFlight, inFlight, most) != most)
+                {
+                }
+
+                await SlowGate.Task.WaitAsync(context.CancellationToken);
+                Interlocked.Decrement(ref _slowInFlight);
             }
 
             await using var command = new NpgsqlCommand("INSERT INTO effects (message_id, name) VALUES (@id, @name)", transaction.Connection, transaction);

@@ -20,7 +20,15 @@ public sealed partial class CodeFlow(Uri origin, string clientId, string redirec
     public Uri? LoginPage { get; private set; }
 
     /// <summary>Signs <paramref name="user"/> in and returns an authorization code and the PKCE verifier it was bound to.</summary>
-    public async Task<(string Code, string Verifier)> AuthorizeAsync(string user, string password, CancellationToken ct)
+    public Task<(string Code, string Verifier)> AuthorizeAsync(string user, string password, CancellationToken ct) =>
+        AuthorizeAsync(user, password, signUp: false, ct);
+
+    /// <summary>As a newcomer does it: from the login page to "create an account", whose form makes the account and
+    /// signs it in; then on to the code, as after a sign-in.</summary>
+    public Task<(string Code, string Verifier)> SignUpAndAuthorizeAsync(string user, string password, CancellationToken ct) =>
+        AuthorizeAsync(user, password, signUp: true, ct);
+
+    private async Task<(string Code, string Verifier)> AuthorizeAsync(string user, string password, bool signUp, CancellationToken ct)
     {
         var verifier = Base64Url(RandomNumberGenerator.GetBytes(32));
         var state = Guid.NewGuid().ToString("N");
@@ -36,7 +44,14 @@ public sealed partial class CodeFlow(Uri origin, string clientId, string redirec
         });
 
         LoginPage = await RedirectAsync(await _browser.GetAsync(authorize, ct), "the authorization endpoint (to the login page)");
+        var formPage = LoginPage;
         var page = await _browser.GetStringAsync(LoginPage, ct);
+        if (signUp)
+        {
+            formPage = new Uri(LoginPage, WebUtility.HtmlDecode(RegisterLink().Match(page).Groups[1].Value));
+            page = await _browser.GetStringAsync(formPage, ct);
+        }
+
         using var form = new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value),
@@ -44,7 +59,7 @@ public sealed partial class CodeFlow(Uri origin, string clientId, string redirec
             ["username"] = user,
             ["password"] = password,
         });
-        var back = await RedirectAsync(await _browser.PostAsync(LoginPage, form, ct), "the login form (back to authorize)");
+        var back = await RedirectAsync(await _browser.PostAsync(new Uri(formPage.GetLeftPart(UriPartial.Path)), form, ct), signUp ? "the sign-up form (back to authorize)" : "the login form (back to authorize)");
         var callback = await RedirectAsync(await _browser.GetAsync(back, ct), "the authorization endpoint (to the client)");
         if (!callback.GetLeftPart(UriPartial.Path).Equals(redirectUri, StringComparison.Ordinal))
         {
@@ -99,6 +114,9 @@ public sealed partial class CodeFlow(Uri origin, string clientId, string redirec
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
     private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("href=\"(/account/register[^\"]*)\"")]
+    private static partial Regex RegisterLink();
 
     [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
     private static partial Regex ReturnUrlField();

@@ -18,6 +18,10 @@ public abstract class InboxConsumer<TMessage>(NpgsqlDataSource dataSource, IOutb
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var messageId = context.MessageId ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a MessageId; the inbox cannot de-duplicate it.");
+        // a slot before a connection: the service's handlers together never hold more of the pool than HandlerSlots allows
+        using var slot = context.TryGetPayload(out IServiceProvider? scope) && scope.GetService<HandlerSlots>() is { } slots
+            ? await slots.EnterAsync(context.CancellationToken).ConfigureAwait(false)
+            : (HandlerSlots.Slot?)null;
         await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(context.CancellationToken).ConfigureAwait(false);
         await using (var record = new NpgsqlCommand(

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Platform.Access;
 using Platform.Gateway.Options;
 using Platform.Gateway.WaitingRoom;
@@ -24,11 +25,16 @@ public static partial class SalesApi
     public static bool IsSaleId(string? id) => id is not null && id != "sales" && SaleIdPattern().IsMatch(id);
 
     internal static async Task<Results<Created<SaleFigures>, ValidationProblem, ProblemHttpResult>> OpenAsync(
-        OpenSaleRequest? request, WaitingRoomStore store, SaleBoard board)
+        OpenSaleRequest? request, WaitingRoomStore store, SaleBoard board, IOptions<WaitingRoomOptions> options)
     {
         if (Validate(request) is { Count: > 0 } errors)
         {
             return TypedResults.ValidationProblem(errors);
+        }
+
+        if (request!.MaxBuyers > options.Value.MaxBuyersPerSale)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["maxBuyers"] = [$"maxBuyers is at most {options.Value.MaxBuyersPerSale}."] });
         }
 
         var products = request!.ProductIds!;
@@ -38,12 +44,17 @@ public static partial class SalesApi
                 detail: $"Sale {other.Snapshot.Id} holds some of these products until it is closed; a product is in one sale at a time.");
         }
 
-        if (!await store.CreateAsync(request.Id!, products, request.AdmissionRatePerSecond!.Value, request.StartsAt, request.MaxAdmitted ?? 0,
+        var creation = await store.CreateAsync(request.Id!, products, request.AdmissionRatePerSecond!.Value, request.StartsAt, request.MaxAdmitted ?? 0,
             TimeSpan.FromSeconds(request.IdleTimeoutSeconds ?? 60), TimeSpan.FromSeconds(request.AdmissionSeconds ?? 120),
-            TimeSpan.FromHours(request.DurationHours ?? 24)))
+            TimeSpan.FromHours(request.DurationHours ?? 24), request.MaxBuyers);
+        if (creation != SaleCreation.Created)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Sale not created",
-                detail: $"A sale {request.Id} exists already, or as many sales exist as the gateway keeps.");
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Sale not created", detail: creation switch
+            {
+                SaleCreation.Exists => $"A sale {request.Id} exists already.",
+                SaleCreation.TooManySales => $"As many sales exist as the gateway keeps ({options.Value.MaxSales}); close one, or wait for a closed one to expire.",
+                _ => $"The open sales' buyers and this one's would exceed the {options.Value.MaxBuyersAcrossSales} the waiting room keeps; open it with a smaller maxBuyers, or close a sale.",
+            });
         }
 
         var figures = await FiguresAsync(store, request.Id!);
@@ -79,6 +90,7 @@ public static partial class SalesApi
         Check(request.IdleTimeoutSeconds is null or (>= 3 and <= 3600), "idleTimeoutSeconds", "idleTimeoutSeconds is between 3 and 3600.");
         Check(request.AdmissionSeconds is null or (>= 1 and <= 3600), "admissionSeconds", "admissionSeconds is between 1 and 3600.");
         Check(request.DurationHours is null or (>= 1 and <= 168), "durationHours", "durationHours is between 1 and 168.");
+        Check(request.MaxBuyers is null or >= 1, "maxBuyers", "maxBuyers is at least 1.");
         return errors;
 
         void Check(bool valid, string field, string message)

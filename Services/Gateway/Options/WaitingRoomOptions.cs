@@ -31,8 +31,14 @@ public sealed class WaitingRoomOptions
     /// <summary>The most sales that exist at once (open or closed and still readable).</summary>
     public int MaxSales { get; set; } = 100;
 
-    /// <summary>The most buyers waiting in one sale.</summary>
-    public int MaxWaiting { get; set; } = 2_000_000;
+    /// <summary>The most distinct buyers one sale takes (its <c>maxBuyers</c>, when opened, is at most this): every
+    /// buyer who joined keeps a ticket until the sale's keys expire, so this, not the queue's length, bounds its memory.</summary>
+    public int MaxBuyersPerSale { get; set; } = 1_000_000;
+
+    /// <summary>The most buyers all sales together may take (the sum of their <c>maxBuyers</c>): what bounds the
+    /// waiting room's share of the state Redis, which never evicts and also holds locks. About 500 bytes a buyer
+    /// (measured: docs/waiting-room.md), so the default is about half of the state Redis's 1 GB.</summary>
+    public long MaxBuyersAcrossSales { get; set; } = 1_000_000;
 
     /// <summary>The most buyers whose place (and outcome) one replica remembers per sale; beyond, it asks Redis.</summary>
     public int MaxRememberedBuyers { get; set; } = 200_000;

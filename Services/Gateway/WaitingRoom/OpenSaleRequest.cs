@@ -9,4 +9,5 @@ public sealed record OpenSaleRequest(
     int? MaxAdmitted,
     int? IdleTimeoutSeconds,
     int? AdmissionSeconds,
-    int? DurationHours);
+    int? DurationHours,
+    int? MaxBuyers = null);

@@ -15,7 +15,7 @@ internal static class WaitingRoomScripts
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         """;
 
-    /// <summary>KEYS: sale. ARGV: products, rate, starts (ms, 0 = now), cap, idle ms, admission ms, duration ms.
+    /// <summary>KEYS: sale. ARGV: products, rate, starts (ms, 0 = now), cap, idle ms, admission ms, duration ms, most buyers.
     /// 1 created, 0 the sale exists.</summary>
     public const string Create = Now + """
         if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
@@ -24,12 +24,13 @@ internal static class WaitingRoomScripts
         local ends = math.max(starts, now) + tonumber(ARGV[7])
         redis.call('HSET', KEYS[1], 'state', 'open', 'products', ARGV[1], 'rate', ARGV[2], 'starts', starts, 'cap', ARGV[4],
           'idle', ARGV[5], 'admission', ARGV[6], 'ends', ends, 'seq', 0, 'frontier', 0, 'admitted', 0, 'ordered', 0,
-          'expired', 0, 'lapsed', 0, 'fence', 0, 'clock', starts)
+          'expired', 0, 'lapsed', 0, 'fence', 0, 'clock', starts, 'buyers', ARGV[8])
         redis.call('PEXPIREAT', KEYS[1], ends)
         return 1
         """;
 
-    /// <summary>KEYS: sale, tickets, queue, seen, admissions. ARGV: buyer, queue limit.
+    /// <summary>KEYS: sale, tickets, queue, seen, admissions. ARGV: buyer, the most buyers of a sale opened without its own.
+    /// A new buyer beyond the sale's distinct buyers (its tickets, kept until the sale's keys expire) is refused.
     /// {place, 1} joined, {place, 0} already waiting or admitted; {-1} no such sale, {-2, state} not open, {-3} full.
     /// A buyer who expired or lapsed joins again at the back.</summary>
     public const string Join = Now + """
@@ -45,7 +46,7 @@ internal static class WaitingRoomScripts
           end
           redis.call('HDEL', KEYS[5], ARGV[1])
         end
-        if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[2]) then return {-3} end
+        if not place and redis.call('HLEN', KEYS[2]) >= tonumber(redis.call('HGET', KEYS[1], 'buyers') or ARGV[2]) then return {-3} end
         place = redis.call('HINCRBY', KEYS[1], 'seq', 1)
         redis.call('HSET', KEYS[2], ARGV[1], place)
         redis.call('ZADD', KEYS[3], place, ARGV[1])

@@ -13,27 +13,39 @@ internal sealed class WaitingRoomStore(IConnectionMultiplexer redis, IOptions<Wa
 
     private IDatabase Db => redis.GetDatabase();
 
-    /// <summary>False when a sale with this id exists (or the most sales exist).</summary>
-    public async Task<bool> CreateAsync(string id, IReadOnlyList<int> products, double rate, DateTimeOffset? startsAt, int cap,
-        TimeSpan idle, TimeSpan admission, TimeSpan duration)
+    /// <summary>Opens a sale for at most <paramref name="buyers"/> distinct buyers (default
+    /// <see cref="WaitingRoomOptions.MaxBuyersPerSale"/>), unless it exists, the most sales exist, or the sales' buyers
+    /// together would exceed <see cref="WaitingRoomOptions.MaxBuyersAcrossSales"/>. Opening is an administrator's rare
+    /// act: two at the same instant could both pass the budget, by one sale at most each.</summary>
+    public async Task<SaleCreation> CreateAsync(string id, IReadOnlyList<int> products, double rate, DateTimeOffset? startsAt, int cap,
+        TimeSpan idle, TimeSpan admission, TimeSpan duration, long? buyers = null)
     {
-        if (await Db.SetLengthAsync(SaleKeys.Registry) >= options.Value.MaxSales)
+        var sales = (await Db.SetMembersAsync(SaleKeys.Registry)).Select(sale => (string)sale!).ToList();
+        if (sales.Count >= options.Value.MaxSales)
         {
-            return false;
+            return SaleCreation.TooManySales;
+        }
+
+        var most = buyers ?? options.Value.MaxBuyersPerSale;
+        var taken = (await Task.WhenAll(sales.Select(sale => Db.HashGetAsync(new SaleKeys(sale).Sale, "buyers")))).Sum(b => b.TryParse(out long n) ? n : 0);
+        if (taken + most > options.Value.MaxBuyersAcrossSales)
+        {
+            return SaleCreation.OverBuyerBudget;
         }
 
         var keys = new SaleKeys(id);
         var created = (long)await Db.ScriptEvaluateAsync(WaitingRoomScripts.Create, [keys.Sale],
         [
             string.Join(',', products), rate.ToString(CultureInfo.InvariantCulture), startsAt?.ToUnixTimeMilliseconds() ?? 0, cap,
-            (long)idle.TotalMilliseconds, (long)admission.TotalMilliseconds, (long)duration.TotalMilliseconds,
+            (long)idle.TotalMilliseconds, (long)admission.TotalMilliseconds, (long)duration.TotalMilliseconds, most,
         ]) == 1;
-        if (created)
+        if (!created)
         {
-            await Db.SetAddAsync(SaleKeys.Registry, id);
+            return SaleCreation.Exists;
         }
 
-        return created;
+        await Db.SetAddAsync(SaleKeys.Registry, id);
+        return SaleCreation.Created;
     }
 
     public async Task<bool> CloseAsync(string id)
@@ -46,7 +58,7 @@ internal sealed class WaitingRoomStore(IConnectionMultiplexer redis, IOptions<Wa
     {
         var keys = new SaleKeys(id);
         var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(WaitingRoomScripts.Join,
-            [keys.Sale, keys.Tickets, keys.Queue, keys.Seen, keys.Admissions], [buyer, options.Value.MaxWaiting]))!;
+            [keys.Sale, keys.Tickets, keys.Queue, keys.Seen, keys.Admissions], [buyer, options.Value.MaxBuyersPerSale]))!;
         return (long)reply[0] switch
         {
             -1 => (JoinOutcome.UnknownSale, 0, null),

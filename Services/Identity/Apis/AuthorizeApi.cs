@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using Platform.Identity.Infrastructure;
 
 namespace Platform.Identity.Apis;
 
@@ -25,9 +26,9 @@ public static class AuthorizeApi
         var request = http.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The authorization endpoint was reached without OpenIddict's request.");
 
-        var session = await http.AuthenticateAsync(AccountApi.SessionScheme);
-        var user = session.Succeeded ? await users.GetUserAsync(session.Principal!) : null;
-        if (user is null || await users.IsLockedOutAsync(user) || request.HasPromptValue(PromptValues.Login))
+        // a session of an account since locked, or whose password changed or that signed out everywhere, is none
+        var user = await AccountSession.UserAsync(http, users);
+        if (user is null || request.HasPromptValue(PromptValues.Login))
         {
             if (request.HasPromptValue(PromptValues.None))
             {

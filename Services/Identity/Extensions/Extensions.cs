@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using Npgsql;
 using OpenIddict.Server;
 using Platform.Identity.Infrastructure;
+using Platform.ServiceDefaults.Web;
 
 namespace Platform.Identity.Extensions;
 
@@ -24,6 +25,11 @@ internal static class Extensions
                 // which a curl can carry without escaping
                 options.Password.RequiredLength = 12;
                 options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireDigit = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = false;
+                // no composition rules (they push people to "Password1!"); a few distinct characters keep out "aaaaaaaaaaaa"
+                options.Password.RequiredUniqueChars = 5;
                 // wrong passwords never lock an account: anyone could lock anyone out (the throttle slows guessing
                 // instead); an account an administrator locks (LockoutEnabled and a LockoutEnd) stays locked
                 options.Lockout.AllowedForNewUsers = false;
@@ -36,6 +42,10 @@ internal static class Extensions
         builder.Services.AddSingleton<UnknownUserPassword>();
         builder.Services.AddHostedService(services => services.GetRequiredService<UnknownUserPassword>());
         builder.Services.AddScoped<PasswordSignIn>();
+        builder.Services.AddSingleton(SignUpSettings.From(builder.Configuration));
+        builder.Services.AddSingleton<SignUpThrottle>();
+        builder.Services.AddJsonTypeInfoResolver(IdentityJsonContext.Default);
+        builder.Services.AddAuthorizationBuilder().AddPolicy(UsersApi.AdministratorPolicy, UsersApi.Policy);
 
         var settings = IdentitySettings.From(builder.Configuration);
         builder.Services.AddSingleton(settings);
@@ -68,6 +78,12 @@ internal static class Extensions
                 server.DisableAccessTokenEncryption();
                 // TLS ends in front of the service (the gateway, the ingress); inside, it is plain HTTP
                 server.UseAspNetCore().EnableAuthorizationEndpointPassthrough().EnableTokenEndpointPassthrough().DisableTransportSecurityRequirement();
+            })
+            // the user API reads access tokens with this server's own keys, in process (no call to itself)
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.UseAspNetCore();
             });
         builder.Services.AddOptions<OpenIddictServerOptions>().Configure<IdentityKeys>((options, keys) =>
         {

@@ -44,7 +44,7 @@ internal sealed class IdentitySeeder(IServiceScopeFactory scopes, IdentitySettin
 
     private static async Task SeedRolesAsync(RoleManager<IdentityRole> roles)
     {
-        foreach (var role in new[] { PlatformAccess.BuyerRole, PlatformAccess.CatalogAdminRole })
+        foreach (var role in new[] { PlatformAccess.BuyerRole, PlatformAccess.CatalogAdminRole, PlatformAccess.AdministratorRole })
         {
             if (!await roles.RoleExistsAsync(role))
             {

@@ -33,7 +33,7 @@ public static class NotificationsApi
     /// too slow to read; the client can re-read the feed (GET /api/notifications) after reconnecting. A buyer holds at
     /// most <see cref="StreamLeases.MaxStreamsPerBuyer"/> streams at once, across replicas.
     /// </summary>
-    internal static async Task StreamAsync(ClaimsPrincipal user, HttpContext http, IConnectionMultiplexer redis, StreamLeases leases, CancellationToken cancellationToken)
+    internal static async Task StreamAsync(ClaimsPrincipal user, HttpContext http, IConnectionMultiplexer redis, StreamLeases leases, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!leases.TryOpenLocal())
         {
@@ -45,7 +45,11 @@ public static class NotificationsApi
 
         try
         {
-            await StreamHeldAsync(user, http, redis, leases, cancellationToken);
+            // a stream lives no longer than the token that opened it: an access token revoked by its end (a role
+            // taken away, a password changed) must not keep a stream open; the client reconnects with its new token
+            using var untilExpiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            untilExpiry.CancelAfter(TokenLifetime.Remaining(user, time.GetUtcNow()));
+            await StreamHeldAsync(user, http, redis, leases, untilExpiry.Token);
         }
         finally
         {
@@ -122,7 +126,11 @@ public static class NotificationsApi
                 if (renewed.Elapsed >= StreamLeases.RenewEvery)
                 {
                     renewed.Restart();
-                    await Renew(leases, buyer, lease);
+                    if (!await Renew(leases, buyer, lease))
+                    {
+                        return;
+                    }
+
                     await live.ReconcileAsync(cancellationToken);
                 }
             }
@@ -133,15 +141,17 @@ public static class NotificationsApi
         }
     }
 
-    private static async Task Renew(StreamLeases leases, string buyer, string lease)
+    /// <summary>False when the lease is gone: the stream ends and the client reconnects under the buyer's cap.</summary>
+    private static async Task<bool> Renew(StreamLeases leases, string buyer, string lease)
     {
         try
         {
-            await leases.RenewAsync(buyer, lease);
+            return await leases.RenewAsync(buyer, lease);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             // Redis is down: the stream has no events either; the lease is renewed at the next keep-alive
+            return true;
         }
     }
 

@@ -28,6 +28,7 @@ public sealed class StreamLeases(IConnectionMultiplexer redis, IConfiguration co
     private const string RenewScript = """
         local t = redis.call('TIME')
         local now = t[1] * 1000 + math.floor(t[2] / 1000)
+        if not redis.call('ZSCORE', KEYS[1], ARGV[2]) then return 0 end
         redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[1]), ARGV[2])
         redis.call('PEXPIRE', KEYS[1], ARGV[1])
         return 1
@@ -66,8 +67,10 @@ public sealed class StreamLeases(IConnectionMultiplexer redis, IConfiguration co
         return granted == 1 ? lease : null;
     }
 
-    public Task RenewAsync(string buyerId, string lease) =>
-        redis.GetDatabase().ScriptEvaluateAsync(RenewScript, [Key(buyerId)], [(long)Lifetime.TotalMilliseconds, lease]);
+    /// <summary>Extends the lease; false when it is gone (it lapsed while Redis was away, or was removed): the stream
+    /// must end then, since taking it back could exceed the buyer's cap, and the client reconnects under it.</summary>
+    public async Task<bool> RenewAsync(string buyerId, string lease) =>
+        (int)await redis.GetDatabase().ScriptEvaluateAsync(RenewScript, [Key(buyerId)], [(long)Lifetime.TotalMilliseconds, lease]) == 1;
 
     public Task ReleaseAsync(string buyerId, string lease) =>
         redis.GetDatabase().SortedSetRemoveAsync(Key(buyerId), lease);

@@ -83,25 +83,34 @@ public sealed partial class OrderRepository(NpgsqlDataSource dataSource, IOutbox
     /// asks the state machine, stores the new status and writes the events its effects call for.
     /// <paramref name="payment"/> is the PaymentSucceeded behind the trigger, if any (a refund names it).</summary>
     public async Task<OrderTransition?> ApplyAsync(
-        Guid orderId, OrderTrigger trigger, string? reason, PaymentSucceeded? payment, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        Guid orderId, OrderTrigger trigger, string? reason, PaymentAnswer? answer, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        var order = await LoadAsync(orderId, transaction.Connection!, transaction, forUpdate: true, cancellationToken);
-        if (order is null)
+        if (await LoadAsync(orderId, transaction.Connection!, transaction, forUpdate: true, cancellationToken) is not var (order, requested))
         {
             return null;
         }
 
-        if (payment is not null && payment.Amount != order.Total)
+        if (answer is not null && !answer.Answers(requested, order.Total))
         {
-            // not the charge this order asked for: whoever sent it, it neither confirms nor cancels anything
-            LogPaymentMismatch(orderId, payment.PaymentId, payment.Amount, order.Total);
+            // not the answer to the payment this order asked for: whoever sent it, it neither confirms nor cancels anything
+            LogPaymentMismatch(orderId, answer.Succeeded?.PaymentId ?? "(failed)", answer.RequestId, requested, answer.Succeeded?.Amount, order.Total);
             return new OrderTransition(order.Status, order.Status, OrderEffects.None);
         }
 
         var transition = OrderStateMachine.Apply(order.Status, trigger);
+        // a new id for each payment this order asks for, kept with it, so only the answer to this request counts
+        Guid? paymentRequest = transition.Effects.HasFlag(OrderEffects.RequestPayment) ? Guid.NewGuid() : null;
         if (transition.Changed)
         {
             await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+            if (paymentRequest is { } id)
+            {
+                var remember = new NpgsqlBatchCommand("UPDATE orders SET payment_request_id = $1 WHERE id = $2");
+                remember.Parameters.Add(new NpgsqlParameter { Value = id });
+                remember.Parameters.Add(new NpgsqlParameter { Value = orderId });
+                batch.BatchCommands.Add(remember);
+            }
+
             var update = new NpgsqlBatchCommand("UPDATE orders SET status = $1, status_reason = $2, updated_at = now() WHERE id = $3");
             update.Parameters.Add(new NpgsqlParameter { Value = transition.To.ToString() });
             update.Parameters.Add(new NpgsqlParameter { Value = (object?)reason ?? DBNull.Value });
@@ -116,14 +125,14 @@ public sealed partial class OrderRepository(NpgsqlDataSource dataSource, IOutbox
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await PublishEffectsAsync(order, transition.Effects, reason, payment, transaction, cancellationToken);
+        await PublishEffectsAsync(order, transition.Effects, reason, answer?.Succeeded, paymentRequest, transaction, cancellationToken);
         return transition;
     }
 
     public async Task<Model.Order?> GetAsync(Guid orderId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await LoadAsync(orderId, connection, null, forUpdate: false, cancellationToken);
+        return (await LoadAsync(orderId, connection, null, forUpdate: false, cancellationToken))?.Order;
     }
 
     /// <summary>The buyer's latest orders with their lines: one round trip, two statements over the same page of
@@ -196,11 +205,11 @@ public sealed partial class OrderRepository(NpgsqlDataSource dataSource, IOutbox
     }
 
     private async Task PublishEffectsAsync(
-        Model.Order order, OrderEffects effects, string? reason, PaymentSucceeded? payment, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+        Model.Order order, OrderEffects effects, string? reason, PaymentSucceeded? payment, Guid? paymentRequest, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         if (effects.HasFlag(OrderEffects.RequestPayment))
         {
-            await outbox.AddAsync(new PaymentRequested(order.Id, order.BuyerId, order.Total), transaction, cancellationToken);
+            await outbox.AddAsync(new PaymentRequested(order.Id, order.BuyerId, order.Total, paymentRequest), transaction, cancellationToken);
         }
 
         if (effects.HasFlag(OrderEffects.ReleaseStock))
@@ -255,10 +264,12 @@ public sealed partial class OrderRepository(NpgsqlDataSource dataSource, IOutbox
         return command;
     }
 
-    private static async Task<Model.Order?> LoadAsync(Guid orderId, NpgsqlConnection connection, NpgsqlTransaction? transaction, bool forUpdate, CancellationToken cancellationToken)
+    /// <summary>The order, and the id of the payment it asked for (none before it asked, or before ids were kept).</summary>
+    private static async Task<(Model.Order Order, Guid? PaymentRequestId)?> LoadAsync(
+        Guid orderId, NpgsqlConnection connection, NpgsqlTransaction? transaction, bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT buyer_id, status, status_reason, total, created_at, updated_at FROM orders WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")};" +
+            $"SELECT buyer_id, status, status_reason, total, created_at, updated_at, payment_request_id FROM orders WHERE id = @id{(forUpdate ? " FOR UPDATE" : "")};" +
             "SELECT product_id, quantity, unit_price FROM order_lines WHERE order_id = @id ORDER BY product_id",
             connection, transaction);
         command.Parameters.AddWithValue("id", orderId);
@@ -270,6 +281,7 @@ public sealed partial class OrderRepository(NpgsqlDataSource dataSource, IOutbox
 
         var (buyer, status, reason, total, created, updated) = (reader.GetString(0), Enum.Parse<OrderStatus>(reader.GetString(1)),
             reader.IsDBNull(2) ? null : reader.GetString(2), reader.GetDecimal(3), reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5));
+        Guid? paymentRequest = reader.IsDBNull(6) ? null : reader.GetGuid(6);
         await reader.NextResultAsync(cancellationToken);
         var lines = new List<OrderLine>();
         while (await reader.ReadAsync(cancellationToken))
@@ -277,9 +289,9 @@ public sealed partial class OrderRepository(NpgsqlDataSource dataSource, IOutbox
             lines.Add(new OrderLine(reader.GetInt32(0), reader.GetInt32(1), reader.GetDecimal(2)));
         }
 
-        return new Model.Order(orderId, buyer, status, reason, total, lines, created, updated);
+        return (new Model.Order(orderId, buyer, status, reason, total, lines, created, updated), paymentRequest);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored payment {PaymentId} for order {OrderId}: {Amount} is not the order's total {Total}")]
-    private partial void LogPaymentMismatch(Guid orderId, string paymentId, decimal amount, decimal total);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored payment {PaymentId} for order {OrderId}: it answers request {RequestId} for {Amount}, the order asked {Requested} for {Total}")]
+    private partial void LogPaymentMismatch(Guid orderId, string paymentId, Guid? requestId, Guid? requested, decimal? amount, decimal total);
 }

@@ -46,5 +46,9 @@ internal static class OrderSchema
         new("order 0003 open orders by buyer", """
             CREATE INDEX orders_open_by_buyer ON orders (buyer_id) WHERE status IN ('Pending', 'StockReserved');
             """),
+        // the payment an order asked for, by a random id: an outcome that does not name it is not acted on
+        new("order 0004 payment request id", """
+            ALTER TABLE orders ADD COLUMN payment_request_id uuid NULL;
+            """),
     ];
 }

@@ -11,5 +11,5 @@ namespace Platform.Order.IntegrationEvents;
 public sealed class PaymentFailedConsumer(NpgsqlDataSource dataSource, OrderRepository orders, IOutbox outbox) : InboxConsumer<PaymentFailed>(dataSource, outbox)
 {
     protected override Task HandleAsync(ConsumeContext<PaymentFailed> context, NpgsqlTransaction transaction) =>
-        OrderTriggerHandler.ApplyAsync(orders, context.Message.OrderId, OrderTrigger.PaymentFailed, $"payment failed: {context.Message.Reason}", null, transaction, context.CancellationToken);
+        OrderTriggerHandler.ApplyAsync(orders, context.Message.OrderId, OrderTrigger.PaymentFailed, $"payment failed: {context.Message.Reason}", PaymentAnswer.Of(context.Message), transaction, context.CancellationToken);
 }

@@ -14,7 +14,7 @@ public sealed partial class PaymentSucceededConsumer(NpgsqlDataSource dataSource
     {
         var payment = context.Message;
         var transition = await OrderTriggerHandler.ApplyAsync(
-            orders, payment.OrderId, OrderTrigger.PaymentSucceeded, null, payment, transaction, context.CancellationToken);
+            orders, payment.OrderId, OrderTrigger.PaymentSucceeded, null, PaymentAnswer.Of(payment), transaction, context.CancellationToken);
         if (transition is not null && transition.Effects.HasFlag(OrderEffects.RequestRefund))
         {
             LogLatePayment(payment.OrderId, payment.PaymentId, payment.Amount);

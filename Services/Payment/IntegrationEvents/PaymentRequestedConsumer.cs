@@ -39,7 +39,7 @@ public sealed class PaymentRequestedConsumer(
         {
             // Another request for an order already decided: answer with the recorded outcome, never charge again.
             logger.LogInformation("Order {OrderId} was already {Status}; repeating the outcome", request.OrderId, row.Status);
-            await PublishOutcomeAsync(row.OrderId, row.PaymentId, row.FailureReason, row.Amount, transaction, cancellationToken);
+            await PublishOutcomeAsync(request, row.PaymentId, row.FailureReason, row.Amount, transaction, cancellationToken);
             return;
         }
 
@@ -69,22 +69,22 @@ public sealed class PaymentRequestedConsumer(
             logger.LogInformation("Order {OrderId} payment {Status} ({PaymentId}{Reason})", request.OrderId, status, paymentId, reason);
         }
 
-        await PublishOutcomeAsync(request.OrderId, paymentId, reason, request.Amount, transaction, cancellationToken);
+        await PublishOutcomeAsync(request, paymentId, reason, request.Amount, transaction, cancellationToken);
     }
 
     /// <summary>
     /// The order is told PaymentSucceeded exactly when no failure was recorded, so a repeat of a refunded row
-    /// repeats what the order heard the first time.
+    /// repeats what the order heard the first time. Either answer names the request's id, which the order checks.
     /// </summary>
-    private async Task PublishOutcomeAsync(Guid orderId, string? paymentId, string? reason, decimal amount, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    private async Task PublishOutcomeAsync(PaymentRequested request, string? paymentId, string? reason, decimal amount, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
         if (reason is null && paymentId is not null)
         {
-            await Outbox.AddAsync(new PaymentSucceeded(orderId, paymentId, amount), transaction, cancellationToken);
+            await Outbox.AddAsync(new PaymentSucceeded(request.OrderId, paymentId, amount, request.PaymentRequestId), transaction, cancellationToken);
         }
         else
         {
-            await Outbox.AddAsync(new PaymentFailed(orderId, reason ?? PaymentDecision.ProviderUnavailable), transaction, cancellationToken);
+            await Outbox.AddAsync(new PaymentFailed(request.OrderId, reason ?? PaymentDecision.ProviderUnavailable, request.PaymentRequestId), transaction, cancellationToken);
         }
     }
 

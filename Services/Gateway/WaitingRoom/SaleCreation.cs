@@ -1,0 +1,9 @@
+namespace Platform.Gateway.WaitingRoom;
+
+public enum SaleCreation
+{
+    Created,
+    Exists,
+    TooManySales,
+    OverBuyerBudget,
+}
