@@ -19,7 +19,7 @@ internal static class AccountPages
         return TypedResults.Content($$"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>{{WebUtility.HtmlEncode(title)}}</title>
-            <style>body{font-family:system-ui;max-width:22rem;margin:4rem auto}label,input,button{display:block;width:100%;margin:.4rem 0}form{margin-bottom:2rem}</style></head>
+            <style>*{box-sizing:border-box}body{font-family:system-ui;max-width:22rem;margin:4rem auto}label,input,button{display:block;width:100%;margin:.4rem 0}form{margin-bottom:2rem}</style></head>
             <body><h1>{{WebUtility.HtmlEncode(title)}}</h1>{{alert}}
             {{body}}
             </body></html>
