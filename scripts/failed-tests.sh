@@ -5,8 +5,9 @@
 set -uo pipefail
 find "${1:-TestResults}" -name '*.trx' -print0 | xargs -0 -r cat | perl -0777 -ne '
   my (@names, @details);
-  while (/<UnitTestResult\b([^>]*)>(.*?)<\/UnitTestResult>/gs) {
-    my ($attributes, $body) = ($1, $2);
+  # A result without output is one self-closing element; the rest have a body (message, stack, output).
+  while (/<UnitTestResult\b([^>]*?)(?:\/>|>(.*?)<\/UnitTestResult>)/gs) {
+    my ($attributes, $body) = ($1, $2 // "");
     next unless $attributes =~ /outcome="(Failed|Error|Timeout|Aborted)"/;
     my ($name) = $attributes =~ /testName="([^"]*)"/;
     my ($message) = $body =~ /<Message>(.*?)<\/Message>/s;
