@@ -115,7 +115,8 @@ if (builder.ExecutionContext.IsRunMode && string.IsNullOrEmpty(builder.Configura
     var providerApiKey = builder.AddGeneratedSecret("payment-provider-api-key", minLength: 32);
     var simulator = builder.AddProject<Projects.PaymentProvider>("payment-provider")
         .WithEnvironment("Provider__ApiKey", providerApiKey)
-        .WithHttpHealthCheck("/health");
+        .WithHttpHealthCheck("/health")
+        .WithMoodCommands(providerApiKey);
     payment.WithEnvironment("PaymentProvider__ApiKey", providerApiKey).WithReference(simulator).WaitFor(simulator);
 }
 else

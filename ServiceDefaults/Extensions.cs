@@ -9,6 +9,7 @@ using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Health;
 using Platform.ServiceDefaults.OpenApi;
 using Platform.ServiceDefaults.Resilience;
+using Platform.ServiceDefaults.Telemetry;
 using Platform.ServiceDefaults.Web;
 
 namespace Microsoft.Extensions.Hosting;
@@ -21,6 +22,8 @@ namespace Microsoft.Extensions.Hosting;
 /// production probes would 404), and /health answers JSON naming each check (the template answers plain text);</item>
 /// <item>a POST or PATCH is retried only when it carries an Idempotency-Key (the standard handler retries any method);</item>
 /// <item>without an OTLP endpoint no telemetry is collected at all (the template still creates every span);</item>
+/// <item>a trace starts only at a unit of work (a request, a message), never at a background loop's database poll or
+/// lock (<see cref="UnitOfWorkRootSampler"/>), and one in ten outside Development;</item>
 /// <item>problem details, the platform's JSON options, a request body limit and a draining shutdown.</item>
 /// </list>
 /// </summary>
@@ -80,7 +83,7 @@ public static class Extensions
                 .AddRuntimeInstrumentation()
                 .AddMeter([.. Meters]))
             .WithTracing(tracing => tracing
-                .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(TraceSamplingRatio(builder.Configuration, builder.Environment))))
+                .SetSampler(new ParentBasedSampler(new UnitOfWorkRootSampler(new TraceIdRatioBasedSampler(TraceSamplingRatio(builder.Configuration, builder.Environment)))))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource([.. TracedSources])
                 .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !HealthEndpoints.IsProbe(context.Request.Path))

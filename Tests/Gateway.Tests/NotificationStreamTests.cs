@@ -50,7 +50,7 @@ public sealed class NotificationStreamTests(GatewayFixture fixture)
         Assert.True(await redis.GetDatabase().KeyDeleteAsync($"notifications:streams:{PlatformApp.Subject(token)}"));
 
         using var patience = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        patience.CancelAfter(Platform.Notification.Infrastructure.StreamLeases.RenewEvery * 3);
+        patience.CancelAfter(Platform.Notification.Infrastructure.StreamLeases.RenewEvery * 2); // the first keep-alive renews, and finds it gone
         while (await stream.Reader.ReadLineAsync(patience.Token) is { } line)
         {
             Assert.False(line.StartsWith("event:", StringComparison.Ordinal), $"unexpected {line}");

@@ -1,10 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc.Testing.Handlers;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Platform.Identity.Infrastructure;
 using Platform.Identity.Options;
@@ -18,7 +14,7 @@ namespace Platform.Identity.Tests;
 /// uses addresses no other test uses: the throttle lives as long as the in-memory service.
 /// </summary>
 [Collection(IdentityCollection.Name)]
-public sealed partial class SignInThrottleTests(IdentityFixture fixture)
+public sealed class SignInThrottleTests(IdentityFixture fixture)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -26,24 +22,24 @@ public sealed partial class SignInThrottleTests(IdentityFixture fixture)
     public async Task Twenty_wrong_passwords_from_one_address_neither_stop_the_owner_elsewhere_nor_their_refresh_token()
     {
         var password = await fixture.App.ParameterValueAsync("alice-password", Ct);
-        using var owner = From("198.51.100.31");
-        using var guesser = From("203.0.113.31");
-        var (_, before) = await TokenAsync(owner, ("grant_type", "password"), ("client_id", "platform-dev"), ("username", "alice"), ("password", password), ("scope", "offline_access"));
+        using var owner = Browser.At(fixture, "198.51.100.31");
+        using var guesser = Browser.At(fixture, "203.0.113.31");
+        var (_, before) = await owner.PasswordGrantAsync("alice", password);
 
         for (var i = 0; i < 10; i++)
         {
-            using var page = await LoginAsync(guesser, "alice", $"not-alices-{i}");
+            using var page = await guesser.SignInAsync("alice", $"not-alices-{i}");
             Assert.True(page.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.TooManyRequests, $"wrong password {i + 1}: {(int)page.StatusCode}");
-            var (status, error) = await TokenAsync(guesser, ("grant_type", "password"), ("client_id", "platform-dev"), ("username", "alice"), ("password", $"not-alices-{i}"));
+            var (status, error) = await guesser.TokenAsync(("grant_type", "password"), ("client_id", "platform-dev"), ("username", "alice"), ("password", $"not-alices-{i}"));
             Assert.Equal(HttpStatusCode.BadRequest, status);
             Assert.Equal("invalid_grant", (string?)error["error"]);
         }
 
-        using var signedIn = await LoginAsync(owner, "alice", password);
+        using var signedIn = await owner.SignInAsync("alice", password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var (granted, token) = await TokenAsync(owner, ("grant_type", "password"), ("client_id", "platform-dev"), ("username", "alice"), ("password", password));
+        var (granted, token) = await owner.TokenAsync(("grant_type", "password"), ("client_id", "platform-dev"), ("username", "alice"), ("password", password));
         Assert.True(granted == HttpStatusCode.OK, token.ToJsonString());
-        var (refreshed, renewed) = await TokenAsync(owner, ("grant_type", "refresh_token"), ("client_id", "platform-dev"), ("refresh_token", (string)before["refresh_token"]!));
+        var (refreshed, renewed) = await owner.RefreshAsync((string)before["refresh_token"]!);
         Assert.True(refreshed == HttpStatusCode.OK, renewed.ToJsonString());
     }
 
@@ -51,27 +47,27 @@ public sealed partial class SignInThrottleTests(IdentityFixture fixture)
     public async Task After_five_wrong_passwords_the_pair_is_told_to_wait_even_with_the_right_one_and_the_owner_elsewhere_is_not()
     {
         var password = await fixture.App.ParameterValueAsync("bob-password", Ct);
-        using var guesser = From("203.0.113.32");
-        using var owner = From("198.51.100.32");
+        using var guesser = Browser.At(fixture, "203.0.113.32");
+        using var owner = Browser.At(fixture, "198.51.100.32");
         for (var i = 0; i < 5; i++)
         {
-            using var wrong = await LoginAsync(guesser, "bob", $"not-bobs-{i}");
+            using var wrong = await guesser.SignInAsync("bob", $"not-bobs-{i}");
             Assert.Equal(HttpStatusCode.BadRequest, wrong.StatusCode);
             Assert.Contains("user name or password is wrong", await wrong.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         }
 
-        using var throttled = await LoginAsync(guesser, "BOB", password);
+        using var throttled = await guesser.SignInAsync("BOB", password);
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Contains("Too many failed sign-ins", await throttled.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
         Assert.True(throttled.Headers.RetryAfter?.Delta > TimeSpan.Zero, $"Retry-After: {throttled.Headers.RetryAfter}");
-        var (status, error) = await TokenAsync(guesser, ("grant_type", "password"), ("client_id", "platform-dev"), ("username", "bob"), ("password", password));
+        var (status, error) = await guesser.TokenAsync(("grant_type", "password"), ("client_id", "platform-dev"), ("username", "bob"), ("password", password));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("invalid_grant", (string?)error["error"]);
         Assert.Contains("too many", (string?)error["error_description"], StringComparison.OrdinalIgnoreCase);
 
-        using var signedIn = await LoginAsync(owner, "bob", password);
+        using var signedIn = await owner.SignInAsync("bob", password);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        var (granted, token) = await TokenAsync(owner, ("grant_type", "password"), ("client_id", "platform-dev"), ("username", "bob"), ("password", password));
+        var (granted, token) = await owner.TokenAsync(("grant_type", "password"), ("client_id", "platform-dev"), ("username", "bob"), ("password", password));
         Assert.True(granted == HttpStatusCode.OK, token.ToJsonString());
     }
 
@@ -102,38 +98,6 @@ public sealed partial class SignInThrottleTests(IdentityFixture fixture)
         Assert.True(throttled.IsThrottled);
         Assert.Equal(6, hasher.Verifications);
     }
-
-    /// <summary>A client whose requests come from <paramref name="address"/>, keeping cookies as a browser does.</summary>
-    private HttpClient From(string address)
-    {
-        var server = (TestServer)fixture.App.InMemoryInstances("identity")[0].Services.GetRequiredService<IServer>();
-        var connection = server.CreateHandler(http => http.Connection.RemoteIpAddress = IPAddress.Parse(address));
-        return new HttpClient(new CookieContainerHandler { InnerHandler = connection }) { BaseAddress = server.BaseAddress };
-    }
-
-    /// <summary>The browser's two steps: the page (its antiforgery cookie and field), then the form.</summary>
-    private static async Task<HttpResponseMessage> LoginAsync(HttpClient browser, string user, string password)
-    {
-        var page = await browser.GetStringAsync("/account/login", Ct);
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(AntiforgeryField().Match(page).Groups[1].Value),
-            ["returnUrl"] = "/",
-            ["username"] = user,
-            ["password"] = password,
-        });
-        return await browser.PostAsync("/account/login", form, Ct);
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonNode Body)> TokenAsync(HttpClient client, params (string Name, string Value)[] form)
-    {
-        using var response = await client.PostAsync("/connect/token", new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value))), Ct);
-        var body = await response.Content.ReadAsStringAsync(Ct);
-        return (response.StatusCode, body.Length == 0 ? new JsonObject() : JsonNode.Parse(body)!);
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 
     private sealed class CountingHasher(IPasswordHasher<IdentityUser> inner) : IPasswordHasher<IdentityUser>
     {

@@ -45,11 +45,15 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
     private static readonly TimeSpan StartPatience = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public async Task Killing_the_AppHost_with_SIGKILL_leaves_no_process_behind_after_20_seconds()
+    public async Task With_a_trusted_development_certificate_every_resource_starts_and_killing_the_AppHost_with_SIGKILL_leaves_no_process_behind_after_20_seconds()
     {
         var ct = TestContext.Current.CancellationToken;
         var data = DataDirectory.Create();
-        using var process = Process.Start(AppHostProcess.StartInfo(data.FullName))!;
+        // the other tests start the system where no certificate is trusted (a fresh machine); this one where one is
+        using var certificate = await TrustedDevelopmentCertificate.EnsureAsync(ct);
+        var start = AppHostProcess.StartInfo(data.FullName);
+        start.Environment["SSL_CERT_DIR"] = TrustedDevelopmentCertificate.CertificateDirectories;
+        using var process = Process.Start(start)!;
         var allHealthy = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         // kept, then written by the test itself: the children inherit the pipes, so lines can arrive after the test ended,
         // when the test's output no longer takes them
@@ -80,6 +84,10 @@ public sealed class ProcessCleanupTests(ITestOutputHelper output)
                 var running = ProcessTable.Read().Processes.Select(p => $"{p.Pid}<{p.Parent} {p.CommandLine[..Math.Min(160, p.CommandLine.Length)]}");
                 throw new TimeoutException($"The AppHost did not report every resource healthy within {StartPatience}. It said:\n{string.Join('\n', said)}\nProcesses:\n{string.Join('\n', running)}");
             }
+
+            // the state Redis and the catalog's cache answer as the local processes they are, without TLS
+            Assert.Contains(said, line => line.StartsWith("cache is healthy redis://", StringComparison.Ordinal));
+            Assert.Contains(said, line => line.StartsWith("catalog-cache is healthy redis://", StringComparison.Ordinal));
 
             var table = ProcessTable.Read();
             var dcp = table.Processes.Where(p => p.CommandLine.Contains($"--monitor {process.Id}", StringComparison.Ordinal)).Select(p => p.Pid).ToList();

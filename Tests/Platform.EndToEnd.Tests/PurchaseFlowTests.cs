@@ -57,6 +57,12 @@ public sealed class PurchaseFlowTests(AppHostFixture fixture)
         string[] expected = ["gateway", "order", "catalog", "payment", "notification"];
         var services = await WaitForTraceAsync(fixture.App.Dashboard!, traceId, expected, ct);
         Assert.Superset(expected.ToHashSet(), services.ToHashSet());
+
+        // And the dashboard holds requests, not polling: each outbox dispatcher has polled many times by now (it sent this
+        // order's events), yet no trace starts at a background loop's database call, lock or HTTP call (issue 29).
+        var roots = await fixture.App.Dashboard!.TraceRootsAsync(ct);
+        Assert.NotEmpty(roots);
+        Assert.All(roots, root => Assert.True(root.Kind is 2 or 4 or 5, $"{root.Service}: \"{root.Name}\" (kind {root.Kind}) starts a trace"));
     }
 
     [Fact]

@@ -36,6 +36,9 @@ public sealed partial class PlatformApp
 
     public Task StartAsync(string resource, CancellationToken cancellationToken = default) => CommandAsync(resource, KnownResourceCommands.StartCommand, cancellationToken);
 
+    /// <summary>Runs one of the resource's dashboard commands, as a click on it does; fails the test if the command says it failed.</summary>
+    public Task ExecuteCommandAsync(string resource, string command, CancellationToken cancellationToken = default) => CommandAsync(resource, command, cancellationToken);
+
     /// <summary>Restarts a resource as the dashboard's command does; a service running in memory is stopped and started
     /// again in this process, with the same configuration.</summary>
     public Task RestartAsync(string resource, CancellationToken cancellationToken = default) =>

@@ -13,8 +13,22 @@ namespace Aspire.Hosting;
 /// </summary>
 public static class LocalServerExtensions
 {
-    public static IResourceBuilder<RedisResource> WithLocalProcessFallback(this IResourceBuilder<RedisResource> builder) =>
-        builder.WithLocalProcessFallback(resource => new RedisLocalServer(resource));
+    /// <summary>
+    /// As a local process Redis listens on loopback without TLS, whatever Aspire would choose for its container: Aspire
+    /// 13.6 turns TLS on (rediss://) wherever a trusted development certificate exists, and the local server, whose
+    /// configuration has no certificate, then never became healthy, so every start on such a machine hung (issue 29).
+    /// </summary>
+    public static IResourceBuilder<RedisResource> WithLocalProcessFallback(this IResourceBuilder<RedisResource> builder)
+    {
+        if (builder.ApplicationBuilder.ExecutionContext.IsRunMode && ServerModeSelector.Resolve(builder.ApplicationBuilder) == ServerMode.LocalProcess)
+        {
+#pragma warning disable ASPIRECERTIFICATES001 // experimental in 13.6, and the documented way to turn the choice off
+            builder.WithoutHttpsCertificate();
+#pragma warning restore ASPIRECERTIFICATES001
+        }
+
+        return builder.WithLocalProcessFallback(resource => new RedisLocalServer(resource));
+    }
 
     public static IResourceBuilder<PostgresServerResource> WithLocalProcessFallback(this IResourceBuilder<PostgresServerResource> builder) =>
         builder.WithLocalProcessFallback(resource => new PostgresLocalServer(resource));

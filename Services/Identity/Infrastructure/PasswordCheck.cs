@@ -13,6 +13,5 @@ internal readonly record struct PasswordCheck(IdentityUser? User, TimeSpan? Retr
 
     public bool IsThrottled => RetryAfter is not null;
 
-    /// <summary>Whole seconds, rounded up, for a <c>Retry-After</c> header.</summary>
-    public string RetryAfterSeconds => ((long)Math.Ceiling(RetryAfter.GetValueOrDefault().TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string RetryAfterSeconds => RetryAfterHeader.Format(RetryAfter.GetValueOrDefault());
 }

@@ -30,7 +30,7 @@ public sealed class OtlpExportTests
                 [OtelKeys.ServiceName] = $"order-{run}",
                 [OtelKeys.ResourceAttributes] = $"deployment.environment=test-{run}",
             });
-        using var client = new HttpClient { BaseAddress = app.BaseAddress };
+        using var client = TelemetryApp.Caller(app.BaseAddress);
 
         (await client.GetAsync("/ping", TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
         // Make sure the request's span has ended (it ends just after the response) before flushing.

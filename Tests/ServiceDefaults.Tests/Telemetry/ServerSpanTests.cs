@@ -16,7 +16,7 @@ public sealed class ServerSpanTests
         var exported = new List<Activity>();
         await using var app = await TelemetryApp.StartAsync("catalog", routes, exported);
         var port = app.BaseAddress.Port;
-        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
+        using (var client = TelemetryApp.Caller(app.BaseAddress))
         {
             foreach (var path in paths)
             {

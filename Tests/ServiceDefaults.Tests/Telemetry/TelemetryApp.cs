@@ -38,6 +38,14 @@ internal static class TelemetryApp
     }
 
     /// <summary>
+    /// A caller from outside, as a browser or a load balancer is: it sends no <c>traceparent</c>, so the service's
+    /// request span starts the trace. The test's own HttpClient would start a client span in this process, which the
+    /// platform does not record (no request encloses it) and whose decision the service would follow.
+    /// </summary>
+    public static HttpClient Caller(Uri baseAddress) =>
+        new(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = baseAddress };
+
+    /// <summary>
     /// Disposes the app (early: a later DisposeAsync does nothing): Kestrel drains first, so every request's span has
     /// ended and been exported, and then the provider goes, so the list stops growing with other apps' spans.
     /// </summary>

@@ -35,7 +35,7 @@ public sealed class TelemetrySourceTests
             return Activity.Current!.TraceId.ToHexString();
         }), exported);
         string traceId;
-        using (var client = new HttpClient { BaseAddress = app.BaseAddress })
+        using (var client = TelemetryApp.Caller(app.BaseAddress))
         {
             traceId = await client.GetStringAsync("/work", Ct);
         }

@@ -32,7 +32,7 @@ public sealed class TracePropagationTests
             settings: new Dictionary<string, string?> { ["services:payment:http:0"] = payment.BaseAddress.ToString() });
 
         Checkout checkout;
-        using (var client = new HttpClient { BaseAddress = order.BaseAddress })
+        using (var client = TelemetryApp.Caller(order.BaseAddress))
         {
             checkout = (await client.GetFromJsonAsync<Checkout>("/checkout", TestContext.Current.CancellationToken))!;
         }
