@@ -35,8 +35,7 @@ public static class AccountApi
         if (check.IsThrottled)
         {
             // said as such, so an owner who mistyped knows to wait rather than to doubt the password
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            http.Response.Headers.RetryAfter = check.RetryAfterSeconds;
+            AccountPages.TooManyRequests(http, check.RetryAfter.GetValueOrDefault());
             return Page(http, antiforgery, returnUrl, "Too many failed sign-ins for this name from your address. Try again later.");
         }
 

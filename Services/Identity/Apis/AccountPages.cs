@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Identity.Infrastructure;
 
 namespace Platform.Identity.Apis;
 
@@ -24,6 +25,13 @@ internal static class AccountPages
             {{body}}
             </body></html>
             """, "text/html; charset=utf-8");
+    }
+
+    /// <summary>A refused attempt (a throttle): 429, and when to try again.</summary>
+    public static void TooManyRequests(HttpContext http, TimeSpan wait)
+    {
+        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        RetryAfterHeader.Set(http.Response, wait);
     }
 
     /// <summary>A form posting to <paramref name="action"/>, with the antiforgery field and the return address.</summary>

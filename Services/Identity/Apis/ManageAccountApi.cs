@@ -45,8 +45,7 @@ public static class ManageAccountApi
         var check = await passwords.CheckAsync(user.UserName, currentPassword, http.Connection.RemoteIpAddress);
         if (check.IsThrottled)
         {
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            http.Response.Headers.RetryAfter = check.RetryAfterSeconds;
+            AccountPages.TooManyRequests(http, check.RetryAfter.GetValueOrDefault());
             return Page(http, antiforgery, user, "Too many wrong passwords from your address. Try again later.");
         }
 

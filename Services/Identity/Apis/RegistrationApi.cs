@@ -37,8 +37,7 @@ public static class RegistrationApi
     {
         if (!throttle.TryBegin(http.Connection.RemoteIpAddress, out var retryAfter))
         {
-            http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-            http.Response.Headers.RetryAfter = RetryAfterHeader.Format(retryAfter);
+            AccountPages.TooManyRequests(http, retryAfter);
             return Page(http, antiforgery, returnUrl, "Too many accounts were made from your address. Try again later.");
         }
 

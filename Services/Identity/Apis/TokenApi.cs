@@ -52,7 +52,7 @@ public static class TokenApi
             var check = await passwords.CheckAsync(request.Username, request.Password, http.Connection.RemoteIpAddress);
             if (check.IsThrottled)
             {
-                http.Response.Headers.RetryAfter = check.RetryAfterSeconds;
+                RetryAfterHeader.Set(http.Response, check.RetryAfter.GetValueOrDefault());
                 return Refuse("Too many failed sign-ins for this user from this address: try again later.");
             }
 

@@ -12,6 +12,4 @@ internal readonly record struct PasswordCheck(IdentityUser? User, TimeSpan? Retr
     public static PasswordCheck Throttled(TimeSpan retryAfter) => new(null, retryAfter);
 
     public bool IsThrottled => RetryAfter is not null;
-
-    public string RetryAfterSeconds => RetryAfterHeader.Format(RetryAfter.GetValueOrDefault());
 }
